@@ -1,0 +1,7 @@
+//! The lesson02 tour: `cargo run -p lesson02` runs every example of the lesson in
+//! order, each introduced; `cargo run -p lesson02 -- <name>` runs one; `-- --list` lists them.
+//! The list lives in `lesson02/examples.txt`.
+
+fn main() -> std::process::ExitCode {
+    course::tour(env!("CARGO_PKG_NAME"), include_str!("../../examples.txt"))
+}

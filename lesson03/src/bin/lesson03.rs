@@ -1,0 +1,7 @@
+//! The lesson03 tour: `cargo run -p lesson03` runs every example of the lesson in
+//! order, each introduced; `cargo run -p lesson03 -- <name>` runs one; `-- --list` lists them.
+//! The list lives in `lesson03/examples.txt`.
+
+fn main() -> std::process::ExitCode {
+    course::tour(env!("CARGO_PKG_NAME"), include_str!("../../examples.txt"))
+}

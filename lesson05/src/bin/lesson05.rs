@@ -1,0 +1,7 @@
+//! The lesson05 tour: `cargo run -p lesson05` runs every example of the lesson in
+//! order, each introduced; `cargo run -p lesson05 -- <name>` runs one; `-- --list` lists them.
+//! The list lives in `lesson05/examples.txt`.
+
+fn main() -> std::process::ExitCode {
+    course::tour(env!("CARGO_PKG_NAME"), include_str!("../../examples.txt"))
+}

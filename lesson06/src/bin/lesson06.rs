@@ -1,0 +1,7 @@
+//! The lesson06 tour: `cargo run -p lesson06` runs every example of the lesson in
+//! order, each introduced; `cargo run -p lesson06 -- <name>` runs one; `-- --list` lists them.
+//! The list lives in `lesson06/examples.txt`.
+
+fn main() -> std::process::ExitCode {
+    course::tour(env!("CARGO_PKG_NAME"), include_str!("../../examples.txt"))
+}
