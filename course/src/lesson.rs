@@ -46,20 +46,34 @@ impl Lesson {
                 ));
             };
             let name_ok = !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !name_ok {
-                return Err(format!("{at}: `{name}` is not a binary name (lowercase, digits, `_`)"));
+                return Err(format!(
+                    "{at}: `{name}` is not a binary name (lowercase, digits, `_`)"
+                ));
             }
             if origin.is_empty() || watch.is_empty() {
-                return Err(format!("{at}: `{name}` needs both its Python original and what to watch for"));
+                return Err(format!(
+                    "{at}: `{name}` needs both its Python original and what to watch for"
+                ));
             }
             if examples.iter().any(|e| e.name == name) {
                 return Err(format!("{at}: `{name}` is listed twice"));
             }
-            examples.push(Example { name: name.into(), origin: origin.into(), watch: watch.into() });
+            examples.push(Example {
+                name: name.into(),
+                origin: origin.into(),
+                watch: watch.into(),
+            });
         }
         let title = title.ok_or_else(|| format!("{package}/examples.txt: no `title:` line"))?;
-        Ok(Lesson { package: package.into(), title, examples })
+        Ok(Lesson {
+            package: package.into(),
+            title,
+            examples,
+        })
     }
 
     /// The example called `name`, if the lesson has one.
@@ -85,16 +99,25 @@ mod tests {
         let lesson = Lesson::parse("lesson02", GOOD).unwrap();
         assert_eq!(lesson.title, "Create threads");
         assert_eq!(lesson.names(), "run_function, extend_thread");
-        assert_eq!(lesson.example("extend_thread").unwrap().origin, "book L02, cc L2");
+        assert_eq!(
+            lesson.example("extend_thread").unwrap().origin,
+            "book L02, cc L2"
+        );
         assert!(lesson.example("nosuch").is_none());
     }
 
     #[test]
     fn reports_bad_lines_with_their_number() {
         let cases = [
-            ("title: a\nrun_function | book\n", "examples.txt:2: expected"),
+            (
+                "title: a\nrun_function | book\n",
+                "examples.txt:2: expected",
+            ),
             ("title: a\nRun | book | x\n", "is not a binary name"),
-            ("title: a\nrun | book | x\nrun | cc | y\n", ":3: `run` is listed twice"),
+            (
+                "title: a\nrun | book | x\nrun | cc | y\n",
+                ":3: `run` is listed twice",
+            ),
             ("run | book | x\n", "no `title:` line"),
             ("title: a\ntitle: b\n", "second `title:`"),
             ("title: a\nrun |  | x\n", "needs both"),

@@ -45,7 +45,9 @@ fn run(package: &str, list: &str, args: Vec<String>) -> Result<ExitCode, String>
             name => match lesson.example(name) {
                 Some(example) => chosen.push(example),
                 None if lesson.examples.is_empty() => {
-                    return Err(format!("no example named `{name}`: this lesson has no examples yet"));
+                    return Err(format!(
+                        "no example named `{name}`: this lesson has no examples yet"
+                    ));
                 }
                 None => {
                     return Err(format!(
@@ -57,7 +59,10 @@ fn run(package: &str, list: &str, args: Vec<String>) -> Result<ExitCode, String>
         }
     }
     if lesson.examples.is_empty() {
-        println!("{package}: {}. This lesson has no examples yet.", lesson.title);
+        println!(
+            "{package}: {}. This lesson has no examples yet.",
+            lesson.title
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let whole_tour = chosen.is_empty();
@@ -90,7 +95,10 @@ fn run(package: &str, list: &str, args: Vec<String>) -> Result<ExitCode, String>
             .map_err(|e| format!("cannot run {}: {e}", example.name))?;
         let seconds = started.elapsed().as_secs_f64();
         if killed_by_sigint(&status) {
-            println!("--- {} stopped by Ctrl-C; the tour ends here.", example.name);
+            println!(
+                "--- {} stopped by Ctrl-C; the tour ends here.",
+                example.name
+            );
             return Ok(ExitCode::from(130));
         }
         let code = status.code().unwrap_or(1);
@@ -99,7 +107,10 @@ fn run(package: &str, list: &str, args: Vec<String>) -> Result<ExitCode, String>
         }
         last = ExitCode::from(u8::try_from(code).unwrap_or(1));
         if whole_tour {
-            println!("--- {} finished in {seconds:.1} s (exit status {code})", example.name);
+            println!(
+                "--- {} finished in {seconds:.1} s (exit status {code})",
+                example.name
+            );
         }
     }
     if whole_tour {
@@ -108,7 +119,11 @@ fn run(package: &str, list: &str, args: Vec<String>) -> Result<ExitCode, String>
             "{package}: {} examples run, {failed} exited with an error. `cargo xtask verify {package}` checks them.",
             chosen.len()
         );
-        return Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        return Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
     }
     Ok(last)
 }
@@ -124,7 +139,10 @@ fn print_list(lesson: &Lesson) {
 /// and returns the directory that holds them.
 fn build(package: &str) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find my own binary: {e}"))?;
-    let bin_dir = exe.parent().map(Path::to_path_buf).ok_or("my binary has no directory")?;
+    let bin_dir = exe
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or("my binary has no directory")?;
     // Run directly rather than through `cargo run`: use the binaries beside us as they are.
     let Some(cargo) = std::env::var_os("CARGO") else {
         return Ok(bin_dir);
@@ -134,7 +152,9 @@ fn build(package: &str) -> Result<PathBuf, String> {
     if bin_dir.file_name().is_some_and(|name| name == "release") {
         command.arg("--release");
     }
-    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err("building the examples failed (see cargo's messages above)".into());
     }

@@ -1,1 +1,137 @@
-fn main() {}
+//! `cargo xtask`: the project's own tools.
+//!
+//! - `cargo xtask verify [FILTER...] [--list] [--jobs N]`: run every example (or those of the
+//!   lessons and examples named) and check each against `lessonNN/expected/<example>.txt`.
+//! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
+//!
+//! Bad use gets one line saying what to do, and exit status 2.
+
+mod checks;
+mod lint;
+mod matcher;
+mod pattern;
+mod report;
+mod runner;
+mod spec;
+mod verdict;
+mod verify;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--jobs N]
+       cargo xtask lint
+
+verify  runs every example and checks it against its expected file (xtask/README.md)
+lint    checks that each lesson's examples.txt, src/bin, expected files and README agree";
+
+/// Examples mostly sleep, so many run at once; `alone` ones run with nothing beside them.
+const DEFAULT_JOBS: usize = 16;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<bool, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(
+            "no command given; use `cargo xtask verify` or `cargo xtask lint` (`cargo xtask help`)"
+                .into(),
+        );
+    };
+    match command.as_str() {
+        "verify" => verify::verify(&verify_options(rest)?),
+        "lint" => {
+            if let Some(extra) = rest.first() {
+                return Err(format!("`lint` takes no arguments, got `{extra}`"));
+            }
+            let problems = lint::problems(&workspace::root())?;
+            for problem in &problems {
+                println!("{problem}");
+            }
+            if problems.is_empty() {
+                println!("lint: every lesson's list, binaries, expected files and READMEs agree");
+            } else {
+                println!("lint: {} problem(s)", problems.len());
+            }
+            Ok(problems.is_empty())
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        other => Err(format!(
+            "unknown command `{other}`; use `verify` or `lint` (`cargo xtask help`)"
+        )),
+    }
+}
+
+fn verify_options(args: &[String]) -> Result<verify::Options, String> {
+    let mut options = verify::Options {
+        jobs: DEFAULT_JOBS,
+        ..Default::default()
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--list" => options.list = true,
+            "--jobs" | "-j" => {
+                let value = args
+                    .next()
+                    .ok_or("`--jobs` needs a number, e.g. `--jobs 4`")?;
+                options.jobs = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=256).contains(n))
+                    .ok_or_else(|| {
+                        format!("`--jobs {value}`: give a whole number from 1 to 256")
+                    })?;
+            }
+            flag if flag.starts_with('-') => {
+                return Err(format!(
+                    "unknown option `{flag}` for verify; use --list or --jobs N (`cargo xtask help`)"
+                ));
+            }
+            filter => options.filters.push(filter.to_string()),
+        }
+    }
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn bad_use_is_an_error_that_says_what_to_do() {
+        let err = |list: &[&str]| run(&args(list)).unwrap_err();
+        assert!(err(&[]).starts_with("no command given"));
+        assert!(err(&["frobnicate"]).starts_with("unknown command `frobnicate`"));
+        assert!(err(&["verify", "--fast"]).starts_with("unknown option `--fast`"));
+        assert!(err(&["verify", "--jobs"]).contains("needs a number"));
+        assert!(err(&["verify", "--jobs", "0"]).contains("from 1 to 256"));
+        assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
+        assert!(err(&["lint", "extra"]).contains("takes no arguments"));
+    }
+
+    #[test]
+    fn options_collect_filters_and_jobs() {
+        let options =
+            verify_options(&args(&["lesson02", "--jobs", "4", "semaphore", "--list"])).unwrap();
+        assert_eq!(options.filters, ["lesson02", "semaphore"]);
+        assert_eq!(options.jobs, 4);
+        assert!(options.list);
+    }
+}

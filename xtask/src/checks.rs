@@ -1,0 +1,805 @@
+//! The named checks of an expected file's `[checks]` section: properties of a run (its lines
+//! and when they came, the values its patterns captured, how long it took) that prove the
+//! example does what its lesson claims. Each check fails with one sentence saying why.
+
+use crate::pattern::Pattern;
+use crate::spec::Token;
+use std::fmt;
+use std::time::Duration;
+
+/// One output line as verify read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    /// When verify read it, from the example's start.
+    pub at: Duration,
+}
+
+/// A captured value with the time of its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub name: String,
+    pub text: String,
+    pub at: Duration,
+}
+
+/// What the checks look at: the run's lines (both streams, in the order they came), its
+/// captured values (in output order), how long it took, and its process id.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub lines: Vec<Line>,
+    pub values: Vec<Value>,
+    pub elapsed: Duration,
+    pub pid: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            _ => return None,
+        })
+    }
+
+    fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Op::Eq => ordering == Equal,
+            Op::Ne => ordering != Equal,
+            Op::Lt => ordering == Less,
+            Op::Le => ordering != Greater,
+            Op::Gt => ordering == Greater,
+            Op::Ge => ordering != Less,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Property {
+    ElapsedAtLeast(f64),
+    ElapsedAtMost(f64),
+    ElapsedAtLeastSum(String, f64),
+    ElapsedBelowSum(String),
+    ElapsedAtLeastMax(String),
+    LineAtLeast(Pattern, f64),
+    LineAtMost(Pattern, f64),
+    GapAtLeast(Pattern, Pattern, f64),
+    Before(Pattern, Pattern),
+    NoneAfter(Pattern, Pattern),
+    Count(String, usize),
+    All(String, Op, String),
+    Same(String, String),
+    Ascending(String),
+    Distinct(String),
+    Permutation(String, i64, i64),
+    OnlyLastAbove(String, f64),
+    NotPid(String),
+}
+
+/// A parsed check; `Display` gives back its line.
+#[derive(Debug, Clone)]
+pub struct Check {
+    property: Property,
+    text: String,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The arguments of one check line, consumed in order.
+struct Args<'a> {
+    tokens: std::slice::Iter<'a, Token>,
+    usage: &'static str,
+    name: &'a str,
+}
+
+impl Args<'_> {
+    fn wrong(&self) -> String {
+        format!("`{}` takes {}", self.name, self.usage)
+    }
+
+    fn bare(&mut self) -> Result<String, String> {
+        match self.tokens.next() {
+            Some(Token::Bare(word)) => Ok(word.clone()),
+            _ => Err(self.wrong()),
+        }
+    }
+
+    fn number(&mut self) -> Result<f64, String> {
+        let word = self.bare()?;
+        word.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| self.wrong())
+    }
+
+    fn whole(&mut self) -> Result<i64, String> {
+        self.bare()?.parse::<i64>().map_err(|_| self.wrong())
+    }
+
+    fn capture(&mut self) -> Result<String, String> {
+        let word = self.bare()?;
+        let valid = word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid { Ok(word) } else { Err(self.wrong()) }
+    }
+
+    fn pattern(&mut self) -> Result<Pattern, String> {
+        match self.tokens.next() {
+            Some(Token::Quoted(text)) => Pattern::parse(text),
+            _ => Err(self.wrong()),
+        }
+    }
+
+    fn done(mut self) -> Result<(), String> {
+        if self.tokens.next().is_some() {
+            Err(self.wrong())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Check {
+    /// Parses a check from its name and arguments; errors say what the check takes.
+    pub fn parse(name: &str, tokens: &[Token]) -> Result<Check, String> {
+        use Property::*;
+        let usage = match name {
+            "elapsed_at_least" | "elapsed_at_most" => "S (seconds)",
+            "elapsed_at_least_sum" => "NAME [D]",
+            "elapsed_below_sum" | "elapsed_at_least_max" | "ascending" | "distinct" | "not_pid" => {
+                "NAME"
+            }
+            "line_at_least" | "line_at_most" => "\"PATTERN\" S",
+            "gap_at_least" => "\"P\" \"Q\" S",
+            "before" | "none_after" => "\"P\" \"Q\"",
+            "count" => "NAME N",
+            "all" => "NAME OP V (OP is ==, !=, <, <=, > or >=)",
+            "same" => "NAME OTHER",
+            "permutation" => "NAME A B (whole numbers)",
+            "only_last_above" => "NAME V",
+            _ => {
+                return Err(format!(
+                    "unknown check `{name}`; the checks are listed in xtask/README.md (elapsed_at_least, before, count, all, ...)"
+                ));
+            }
+        };
+        let mut a = Args {
+            tokens: tokens.iter(),
+            usage,
+            name,
+        };
+        let property = match name {
+            "elapsed_at_least" => ElapsedAtLeast(a.number()?),
+            "elapsed_at_most" => ElapsedAtMost(a.number()?),
+            "elapsed_at_least_sum" => {
+                let capture = a.capture()?;
+                let divisor = if tokens.len() > 1 { a.number()? } else { 1.0 };
+                if divisor <= 0.0 {
+                    return Err(a.wrong());
+                }
+                ElapsedAtLeastSum(capture, divisor)
+            }
+            "elapsed_below_sum" => ElapsedBelowSum(a.capture()?),
+            "elapsed_at_least_max" => ElapsedAtLeastMax(a.capture()?),
+            "line_at_least" => LineAtLeast(a.pattern()?, a.number()?),
+            "line_at_most" => LineAtMost(a.pattern()?, a.number()?),
+            "gap_at_least" => GapAtLeast(a.pattern()?, a.pattern()?, a.number()?),
+            "before" => Before(a.pattern()?, a.pattern()?),
+            "none_after" => NoneAfter(a.pattern()?, a.pattern()?),
+            "count" => {
+                let capture = a.capture()?;
+                Count(capture, usize::try_from(a.whole()?).map_err(|_| a.wrong())?)
+            }
+            "all" => {
+                let capture = a.capture()?;
+                let op = Op::parse(&a.bare()?).ok_or_else(|| a.wrong())?;
+                All(capture, op, a.bare()?)
+            }
+            "same" => Same(a.capture()?, a.capture()?),
+            "ascending" => Ascending(a.capture()?),
+            "distinct" => Distinct(a.capture()?),
+            "permutation" => Permutation(a.capture()?, a.whole()?, a.whole()?),
+            "only_last_above" => OnlyLastAbove(a.capture()?, a.number()?),
+            "not_pid" => NotPid(a.capture()?),
+            _ => unreachable!("every name with a usage is parsed above"),
+        };
+        a.done()?;
+        let words: Vec<String> = tokens
+            .iter()
+            .map(|t| match t {
+                Token::Bare(w) => w.clone(),
+                Token::Quoted(q) => format!("\"{q}\""),
+            })
+            .collect();
+        Ok(Check {
+            property,
+            text: format!("{name} {}", words.join(" ")),
+        })
+    }
+
+    /// The capture names the check reads (each must be captured by some pattern).
+    pub fn capture_names(&self) -> Vec<&str> {
+        use Property::*;
+        match &self.property {
+            ElapsedAtLeastSum(n, _)
+            | ElapsedBelowSum(n)
+            | ElapsedAtLeastMax(n)
+            | Count(n, _)
+            | All(n, _, _)
+            | Ascending(n)
+            | Distinct(n)
+            | Permutation(n, _, _)
+            | OnlyLastAbove(n, _)
+            | NotPid(n) => vec![n],
+            Same(a, b) => vec![a, b],
+            _ => vec![],
+        }
+    }
+
+    /// Checks the property on a run; `Err` says why it does not hold.
+    pub fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        use Property::*;
+        let elapsed = run.elapsed.as_secs_f64();
+        match &self.property {
+            ElapsedAtLeast(s) => at_least("the run", elapsed, *s),
+            ElapsedAtMost(s) => at_most("the run", elapsed, *s),
+            ElapsedAtLeastSum(name, divisor) => {
+                let sum: f64 = numbers(run, name)?.iter().sum();
+                let bound = sum / divisor;
+                if elapsed >= bound {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the run took {elapsed:.3} s, less than the {name} values' sum {sum:.3} s / {divisor}: they overlapped"
+                    ))
+                }
+            }
+            ElapsedBelowSum(name) => {
+                let sum: f64 = numbers(run, name)?.iter().sum();
+                if elapsed < sum {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the run took {elapsed:.3} s, not less than the {name} values' sum {sum:.3} s: none overlapped"
+                    ))
+                }
+            }
+            ElapsedAtLeastMax(name) => {
+                let max = numbers(run, name)?.into_iter().fold(f64::MIN, f64::max);
+                if elapsed >= max {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the run took {elapsed:.3} s, less than the largest {name} value {max}"
+                    ))
+                }
+            }
+            LineAtLeast(p, s) => at_least(&format!("`{p}`"), first(run, p)?.at.as_secs_f64(), *s),
+            LineAtMost(p, s) => at_most(&format!("`{p}`"), first(run, p)?.at.as_secs_f64(), *s),
+            GapAtLeast(p, q, s) => {
+                let gap = first(run, q)?.at.as_secs_f64() - first(run, p)?.at.as_secs_f64();
+                if gap >= *s {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{q}` came {gap:.3} s after `{p}`, sooner than {s} s"
+                    ))
+                }
+            }
+            Before(p, q) => before(run, p, q),
+            NoneAfter(p, q) => {
+                let start = run.lines.iter().position(|l| p.matches(&l.text).is_some());
+                let start = start.ok_or_else(|| format!("no line fits `{p}`"))?;
+                match run.lines[start + 1..]
+                    .iter()
+                    .find(|l| q.matches(&l.text).is_some())
+                {
+                    Some(late) => Err(format!(
+                        "`{}` came after `{}`",
+                        late.text, run.lines[start].text
+                    )),
+                    None => Ok(()),
+                }
+            }
+            Count(name, n) => {
+                let got = texts(run, name).len();
+                if got == *n {
+                    Ok(())
+                } else {
+                    Err(format!("{got} {name} value(s) were captured, not {n}"))
+                }
+            }
+            All(name, op, wanted) => {
+                let values = some_texts(run, name)?;
+                match values.iter().find(|v| !compare(v, *op, wanted)) {
+                    Some(bad) => Err(format!(
+                        "a {name} value is {bad}, which is not {} {wanted}",
+                        op_text(*op)
+                    )),
+                    None => Ok(()),
+                }
+            }
+            Same(a, b) => {
+                let (left, right) = (some_texts(run, a)?, texts(run, b));
+                if left == right {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the {a} values {left:?} differ from the {b} values {right:?}"
+                    ))
+                }
+            }
+            Ascending(name) => {
+                let values = numbers(run, name)?;
+                match values.windows(2).find(|w| w[1] < w[0]) {
+                    Some(w) => Err(format!(
+                        "the {name} values go down: {} then {} (all: {values:?})",
+                        w[0], w[1]
+                    )),
+                    None => Ok(()),
+                }
+            }
+            Distinct(name) => {
+                let values = some_texts(run, name)?;
+                match values
+                    .iter()
+                    .enumerate()
+                    .find(|(i, v)| values[..*i].contains(v))
+                {
+                    Some((_, twice)) => Err(format!("the {name} value {twice} appears twice")),
+                    None => Ok(()),
+                }
+            }
+            Permutation(name, from, to) => {
+                let mut values = Vec::new();
+                for text in some_texts(run, name)? {
+                    values.push(
+                        text.parse::<i64>().map_err(|_| {
+                            format!("the {name} value {text} is not a whole number")
+                        })?,
+                    );
+                }
+                values.sort_unstable();
+                let wanted: Vec<i64> = (*from..=*to).collect();
+                if values == wanted {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the {name} values, sorted, are {values:?}, not each of {from}..={to} once"
+                    ))
+                }
+            }
+            OnlyLastAbove(name, bound) => {
+                let values = numbers(run, name)?;
+                let (last, earlier) = values.split_last().expect("numbers() is never empty");
+                if let Some(early) = earlier.iter().find(|v| **v > *bound) {
+                    Err(format!(
+                        "an earlier {name} value {early} is already above {bound}"
+                    ))
+                } else if *last <= *bound {
+                    Err(format!("the last {name} value {last} is not above {bound}"))
+                } else {
+                    Ok(())
+                }
+            }
+            NotPid(name) => {
+                let pid = run.pid.to_string();
+                if some_texts(run, name)?.contains(&pid.as_str()) {
+                    Err(format!("a {name} value is the process id {pid}"))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn at_least(what: &str, seconds: f64, bound: f64) -> Result<(), String> {
+    if seconds >= bound {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} came at {seconds:.3} s, sooner than {bound} s"
+        ))
+    }
+}
+
+fn at_most(what: &str, seconds: f64, bound: f64) -> Result<(), String> {
+    if seconds <= bound {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} came at {seconds:.3} s, later than {bound} s"
+        ))
+    }
+}
+
+fn texts<'a>(run: &'a Evidence, name: &str) -> Vec<&'a str> {
+    run.values
+        .iter()
+        .filter(|v| v.name == name)
+        .map(|v| v.text.as_str())
+        .collect()
+}
+
+/// The values of `name`; a check on no values at all fails rather than passing vacuously.
+fn some_texts<'a>(run: &'a Evidence, name: &str) -> Result<Vec<&'a str>, String> {
+    let values = texts(run, name);
+    if values.is_empty() {
+        Err(format!("no {name} values were captured"))
+    } else {
+        Ok(values)
+    }
+}
+
+fn numbers(run: &Evidence, name: &str) -> Result<Vec<f64>, String> {
+    some_texts(run, name)?
+        .into_iter()
+        .map(|t| {
+            t.parse::<f64>()
+                .map_err(|_| format!("the {name} value {t} is not a number"))
+        })
+        .collect()
+}
+
+fn first<'a>(run: &'a Evidence, pattern: &Pattern) -> Result<&'a Line, String> {
+    run.lines
+        .iter()
+        .find(|l| pattern.matches(&l.text).is_some())
+        .ok_or_else(|| format!("no line fits `{pattern}`"))
+}
+
+/// Every line fitting `q` has an earlier line fitting `p` that agrees on their shared captures.
+fn before(run: &Evidence, p: &Pattern, q: &Pattern) -> Result<(), String> {
+    let mut seen_q = false;
+    for (index, line) in run.lines.iter().enumerate() {
+        let Some(late) = q.matches(&line.text) else {
+            continue;
+        };
+        seen_q = true;
+        let agrees = |early: &Vec<(String, String)>| {
+            late.iter()
+                .all(|(name, value)| early.iter().all(|(n, v)| n != name || v == value))
+        };
+        let found = run.lines[..index]
+            .iter()
+            .filter_map(|l| p.matches(&l.text))
+            .any(|early| agrees(&early));
+        if !found {
+            return Err(format!(
+                "`{}` came with no earlier line fitting `{p}`",
+                line.text
+            ));
+        }
+    }
+    if seen_q {
+        Ok(())
+    } else {
+        Err(format!("no line fits `{q}`"))
+    }
+}
+
+fn compare(value: &str, op: Op, wanted: &str) -> bool {
+    match (value.parse::<f64>(), wanted.parse::<f64>()) {
+        (Ok(a), Ok(b)) => a.partial_cmp(&b).is_some_and(|o| op.holds(o)),
+        _ => op.holds(value.cmp(wanted)),
+    }
+}
+
+fn op_text(op: Op) -> &'static str {
+    match op {
+        Op::Eq => "==",
+        Op::Ne => "!=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::tokenize;
+
+    fn check(line: &str) -> Check {
+        let tokens = tokenize(line).unwrap();
+        let (Token::Bare(name), args) = tokens.split_first().unwrap() else {
+            panic!("name first")
+        };
+        Check::parse(name, args).unwrap()
+    }
+
+    /// A run from `(seconds, text)` lines; values are captured by `{int:NAME}` / `{float:NAME}`
+    /// style markers written as `NAME=VALUE` words in the text.
+    fn run(elapsed: f64, lines: &[(f64, &str)]) -> Evidence {
+        let mut evidence = Evidence {
+            elapsed: Duration::from_secs_f64(elapsed),
+            pid: 4242,
+            ..Default::default()
+        };
+        for (at, text) in lines {
+            let at = Duration::from_secs_f64(*at);
+            evidence.lines.push(Line {
+                text: text.to_string(),
+                at,
+            });
+            for word in text.split_whitespace() {
+                if let Some((name, value)) = word.split_once('=') {
+                    evidence.values.push(Value {
+                        name: name.into(),
+                        text: value.into(),
+                        at,
+                    });
+                }
+            }
+        }
+        evidence
+    }
+
+    fn passes(check_line: &str, good: &Evidence, broken: &Evidence) {
+        let c = check(check_line);
+        assert_eq!(
+            c.evaluate(good),
+            Ok(()),
+            "`{check_line}` should pass the good run"
+        );
+        let err = c
+            .evaluate(broken)
+            .expect_err(&format!("`{check_line}` should fail the broken run"));
+        assert!(!err.is_empty());
+    }
+
+    #[test]
+    fn elapsed_bounds() {
+        passes("elapsed_at_least 1.0", &run(1.02, &[]), &run(0.4, &[]));
+        passes("elapsed_at_most 1.5", &run(1.02, &[]), &run(1.7, &[]));
+    }
+
+    #[test]
+    fn a_mutex_demo_whose_sleeps_overlap_fails_the_sum() {
+        let lines = [
+            (0.0, "sleep=0.5"),
+            (0.5, "sleep=0.25"),
+            (0.75, "sleep=0.75"),
+        ];
+        passes(
+            "elapsed_at_least_sum sleep",
+            &run(1.51, &lines),
+            &run(0.76, &lines),
+        );
+        // A semaphore of two: at least half the sum, but less than all of it.
+        passes(
+            "elapsed_at_least_sum sleep 2",
+            &run(0.76, &lines),
+            &run(0.70, &lines),
+        );
+        passes(
+            "elapsed_below_sum sleep",
+            &run(0.76, &lines),
+            &run(1.51, &lines),
+        );
+        passes(
+            "elapsed_at_least_max sleep",
+            &run(0.76, &lines),
+            &run(0.70, &lines),
+        );
+    }
+
+    #[test]
+    fn checks_on_values_never_pass_on_no_values() {
+        let empty = run(5.0, &[]);
+        for line in [
+            "elapsed_at_least_sum sleep",
+            "all balance == 0",
+            "ascending v",
+            "permutation id 0 1",
+            "not_pid tid",
+        ] {
+            assert!(
+                check(line).evaluate(&empty).unwrap_err().contains("no "),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_times() {
+        let good = run(
+            1.1,
+            &[(0.0, "Waiting"), (1.01, "This is from another thread")],
+        );
+        let early = run(
+            0.1,
+            &[(0.0, "Waiting"), (0.01, "This is from another thread")],
+        );
+        passes(
+            "line_at_least \"This is from another thread\" 1.0",
+            &good,
+            &early,
+        );
+        passes(
+            "line_at_most \"This is from another thread\" 1.5",
+            &good,
+            &run(3.0, &[(2.9, "This is from another thread")]),
+        );
+        passes(
+            "gap_at_least \"Waiting\" \"This is {text}\" 1.0",
+            &good,
+            &early,
+        );
+        let missing = run(1.1, &[(0.0, "Waiting")]);
+        assert!(
+            check("line_at_least \"This is from another thread\" 1.0")
+                .evaluate(&missing)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn before_pairs_lines_by_their_shared_captures() {
+        let good = run(
+            2.0,
+            &[
+                (0.0, "Thread 1: finishing"),
+                (0.1, "Main    : thread 0 done"),
+                (0.0, "Thread 0: finishing"),
+            ],
+        );
+        let good = Evidence {
+            lines: vec![
+                good.lines[2].clone(),
+                good.lines[0].clone(),
+                good.lines[1].clone(),
+            ],
+            ..good
+        };
+        let broken = run(
+            2.0,
+            &[
+                (0.0, "Main    : thread 0 done"),
+                (0.1, "Thread 0: finishing"),
+            ],
+        );
+        passes(
+            "before \"Thread {int:n}: finishing\" \"Main    : thread {int:n} done\"",
+            &good,
+            &broken,
+        );
+        // Thread 1 finished first, but thread 0 is the one main says is done: not enough.
+        let wrong_thread = run(
+            2.0,
+            &[
+                (0.0, "Thread 1: finishing"),
+                (0.1, "Main    : thread 0 done"),
+            ],
+        );
+        assert!(
+            check("before \"Thread {int:n}: finishing\" \"Main    : thread {int:n} done\"")
+                .evaluate(&wrong_thread)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn none_after_a_kill() {
+        let good = run(
+            7.0,
+            &[
+                (0.0, "Task is running"),
+                (5.0, "Killing the thread via its process"),
+                (5.1, "All done"),
+            ],
+        );
+        let broken = run(
+            7.0,
+            &[
+                (5.0, "Killing the thread via its process"),
+                (6.0, "Task is running"),
+            ],
+        );
+        passes(
+            "none_after \"Killing the thread{text}\" \"Task is running\"",
+            &good,
+            &broken,
+        );
+    }
+
+    #[test]
+    fn value_properties() {
+        let ids = |list: &[&str]| {
+            let lines: Vec<(f64, String)> = list.iter().map(|v| (0.0, format!("id={v}"))).collect();
+            let borrowed: Vec<(f64, &str)> = lines.iter().map(|(t, s)| (*t, s.as_str())).collect();
+            run(1.0, &borrowed)
+        };
+        passes("count id 3", &ids(&["0", "1", "2"]), &ids(&["0", "1"]));
+        passes("all id >= 0", &ids(&["0", "1", "2"]), &ids(&["0", "-1"]));
+        passes("all id == 0", &ids(&["0", "0.0"]), &ids(&["0", "1"]));
+        passes(
+            "ascending id",
+            &ids(&["0.1", "0.5", "0.5", "0.9"]),
+            &ids(&["0.1", "0.9", "0.5"]),
+        );
+        passes(
+            "distinct id",
+            &ids(&["2", "0", "1"]),
+            &ids(&["2", "0", "2"]),
+        );
+        passes(
+            "permutation id 0 2",
+            &ids(&["2", "0", "1"]),
+            &ids(&["2", "0", "0"]),
+        );
+        passes(
+            "only_last_above id 0.9",
+            &ids(&["0.5", "0.2", "0.95"]),
+            &ids(&["0.5", "0.92", "0.95"]),
+        );
+        assert!(
+            check("only_last_above id 0.9")
+                .evaluate(&ids(&["0.5", "0.2"]))
+                .is_err()
+        );
+        passes("not_pid id", &ids(&["4243"]), &ids(&["4242"]));
+    }
+
+    #[test]
+    fn same_compares_two_sequences_in_order() {
+        let good = run(
+            1.0,
+            &[
+                (0.0, "made=1"),
+                (0.1, "stored=1"),
+                (0.2, "made=2"),
+                (0.3, "stored=2"),
+            ],
+        );
+        let lost = run(1.0, &[(0.0, "made=1"), (0.1, "stored=1"), (0.2, "made=2")]);
+        let swapped = run(1.0, &[(0.0, "made=1 made=2"), (0.3, "stored=2 stored=1")]);
+        passes("same made stored", &good, &lost);
+        assert!(check("same made stored").evaluate(&swapped).is_err());
+    }
+
+    #[test]
+    fn bad_arguments_say_what_the_check_takes() {
+        let err = |line: &str| {
+            let tokens = tokenize(line).unwrap();
+            let (Token::Bare(name), args) = tokens.split_first().unwrap() else {
+                panic!()
+            };
+            Check::parse(name, args).unwrap_err()
+        };
+        assert_eq!(
+            err("elapsed_at_least soon"),
+            "`elapsed_at_least` takes S (seconds)"
+        );
+        assert_eq!(
+            err("elapsed_at_least 1 2"),
+            "`elapsed_at_least` takes S (seconds)"
+        );
+        assert!(err("all x ~ 3").starts_with("`all` takes NAME OP V"));
+        assert!(err("before \"a\"").starts_with("`before` takes"));
+        assert!(err("line_at_least unquoted 1").starts_with("`line_at_least` takes"));
+        assert!(err("count x -1").starts_with("`count` takes"));
+        assert!(err("elapsed_at_least_sum sleep 0").starts_with("`elapsed_at_least_sum` takes"));
+        assert!(err("nosuch 1").starts_with("unknown check `nosuch`"));
+    }
+}

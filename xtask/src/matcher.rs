@@ -1,0 +1,420 @@
+//! Matches a stream's output lines against the expected items of a `[stdout]` or `[stderr]`
+//! section, and produces the diff the report shows when they disagree.
+//!
+//! Ordered items consume consecutive lines (trying the longest count first, backtracking when
+//! a later item fails). An `@any-order` block consumes a run of lines that can be assigned to
+//! its patterns, each pattern getting between its minimum and maximum number of lines: an
+//! assignment found by augmenting paths, so a line that fits two patterns never blocks a
+//! line that fits only one, whatever the order of the patterns.
+
+use crate::spec::{Entry, Item};
+use std::collections::HashSet;
+
+/// A value captured by a named placeholder: its name, its text, and the index of its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    pub name: String,
+    pub value: String,
+    pub line: usize,
+}
+
+/// Matches `lines` against `items`; on success, the captures in line order; on failure, one
+/// sentence saying where the output first stopped fitting.
+pub fn match_stream(items: &[Item], lines: &[&str]) -> Result<Vec<Capture>, String> {
+    let mut search = Search {
+        items,
+        lines,
+        failed: HashSet::new(),
+        furthest: (0, 0),
+    };
+    match search.from(0, 0) {
+        Some(entries) => {
+            let mut captures = Vec::new();
+            for (index, (entry, line)) in entries.iter().zip(lines).enumerate() {
+                let found = entry
+                    .pattern
+                    .matches(line)
+                    .expect("the search only pairs matching lines");
+                captures.extend(found.into_iter().map(|(name, value)| Capture {
+                    name,
+                    value,
+                    line: index,
+                }));
+            }
+            Ok(captures)
+        }
+        None => Err(search.reason()),
+    }
+}
+
+struct Search<'a> {
+    items: &'a [Item],
+    lines: &'a [&'a str],
+    /// (item, line) pairs known not to lead to a match.
+    failed: HashSet<(usize, usize)>,
+    /// The furthest (line, item) at which matching failed, for the message.
+    furthest: (usize, usize),
+}
+
+impl<'a> Search<'a> {
+    /// The entries that match `lines[line..]` one per line, if `items[item..]` can match them.
+    fn from(&mut self, item: usize, line: usize) -> Option<Vec<&'a Entry>> {
+        if item == self.items.len() {
+            return if line == self.lines.len() {
+                Some(Vec::new())
+            } else {
+                self.fail(item, line)
+            };
+        }
+        if self.failed.contains(&(item, line)) {
+            return None;
+        }
+        let remaining = self.lines.len() - line;
+        match &self.items[item] {
+            Item::Line(entry) => {
+                let run = self.lines[line..]
+                    .iter()
+                    .take(entry.max)
+                    .take_while(|l| entry.pattern.matches(l).is_some())
+                    .count();
+                if run >= entry.min {
+                    for count in (entry.min..=run).rev() {
+                        if let Some(mut rest) = self.from(item + 1, line + count) {
+                            let mut found = vec![entry; count];
+                            found.append(&mut rest);
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            Item::AnyOrder { entries, .. } => {
+                let least: usize = entries.iter().map(|e| e.min).sum();
+                let most = entries
+                    .iter()
+                    .fold(0usize, |sum, e| sum.saturating_add(e.max));
+                if least <= remaining {
+                    for count in (least..=most.min(remaining)).rev() {
+                        let Some(assigned) = assign(entries, &self.lines[line..line + count])
+                        else {
+                            continue;
+                        };
+                        if let Some(mut rest) = self.from(item + 1, line + count) {
+                            let mut found: Vec<&Entry> =
+                                assigned.iter().map(|&e| &entries[e]).collect();
+                            found.append(&mut rest);
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+        }
+        self.fail(item, line)
+    }
+
+    fn fail<T>(&mut self, item: usize, line: usize) -> Option<T> {
+        self.failed.insert((item, line));
+        if (line, item) > self.furthest {
+            self.furthest = (line, item);
+        }
+        None
+    }
+
+    fn reason(&self) -> String {
+        let (line, item) = self.furthest;
+        if let Some(Item::AnyOrder {
+            entries,
+            line: opened,
+        }) = self.items.get(item)
+        {
+            let least: usize = entries.iter().map(|e| e.min).sum();
+            let left = self.lines.len() - line;
+            return if left < least {
+                format!(
+                    "has {left} line(s) left for the any-order block of expected file line {opened}, which needs {least}"
+                )
+            } else {
+                format!(
+                    "lines {} on do not fit the any-order block of expected file line {opened}: no assignment of them to its patterns works",
+                    line + 1
+                )
+            };
+        }
+        let wanted = self.items.get(item).map(describe);
+        match (self.lines.get(line), wanted) {
+            (None, Some(wanted)) => {
+                format!("the output ended after {line} line(s), but {wanted} was still expected")
+            }
+            (Some(text), None) => format!(
+                "line {} `{text}` is more than the expected lines allow",
+                line + 1
+            ),
+            (Some(text), Some(wanted)) => {
+                format!("line {} `{text}` does not fit {wanted}", line + 1)
+            }
+            (None, None) => "the output does not fit the expected lines".into(),
+        }
+    }
+}
+
+fn describe(item: &Item) -> String {
+    match item {
+        Item::Line(entry) => format!("`{}` (expected file line {})", entry.pattern, entry.line),
+        Item::AnyOrder { line, .. } => format!("the any-order block of expected file line {line}"),
+    }
+}
+
+/// Assigns every line to one entry whose pattern it matches, each entry getting between its
+/// `min` and `max` lines. Returns the entry index of each line, or `None` if no such
+/// assignment exists.
+///
+/// Phase one fills the minimums (capacities = `min`); phase two raises the capacities to
+/// `max` and places the remaining lines. An augmenting path never lowers an entry's count,
+/// so the minimums filled in phase one stay filled.
+pub fn assign(entries: &[Entry], lines: &[&str]) -> Option<Vec<usize>> {
+    let fits: Vec<Vec<usize>> = lines
+        .iter()
+        .map(|line| {
+            (0..entries.len())
+                .filter(|&e| entries[e].pattern.matches(line).is_some())
+                .collect()
+        })
+        .collect();
+    let mut flow = Flow {
+        fits: &fits,
+        owner: vec![None; lines.len()],
+        used: vec![0; entries.len()],
+        capacity: vec![],
+    };
+
+    flow.capacity = entries.iter().map(|e| e.min).collect();
+    for line in 0..lines.len() {
+        flow.place(line, &mut vec![false; entries.len()]);
+    }
+    if flow.used.iter().zip(entries).any(|(&used, e)| used < e.min) {
+        return None;
+    }
+    flow.capacity = entries.iter().map(|e| e.max.min(lines.len())).collect();
+    for line in 0..lines.len() {
+        if flow.owner[line].is_none() && !flow.place(line, &mut vec![false; entries.len()]) {
+            return None;
+        }
+    }
+    flow.owner.into_iter().collect()
+}
+
+struct Flow<'a> {
+    fits: &'a [Vec<usize>],
+    owner: Vec<Option<usize>>,
+    used: Vec<usize>,
+    capacity: Vec<usize>,
+}
+
+impl Flow<'_> {
+    /// Finds `line` an entry, moving other lines along if that makes room (Kuhn's algorithm
+    /// with capacities).
+    fn place(&mut self, line: usize, visited: &mut [bool]) -> bool {
+        for &entry in &self.fits[line] {
+            if visited[entry] {
+                continue;
+            }
+            visited[entry] = true;
+            if self.used[entry] < self.capacity[entry] {
+                self.take(line, entry);
+                return true;
+            }
+            let holders: Vec<usize> = (0..self.owner.len())
+                .filter(|&l| self.owner[l] == Some(entry))
+                .collect();
+            for other in holders {
+                if self.place(other, visited) {
+                    // `other` moved to another entry, freeing one place here.
+                    self.take(line, entry);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn take(&mut self, line: usize, entry: usize) {
+        if let Some(previous) = self.owner[line].replace(entry) {
+            self.used[previous] -= 1;
+        }
+        self.used[entry] += 1;
+    }
+}
+
+/// One row of the diff between the expected lines and the actual ones.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiffRow {
+    /// An actual line that fits the expected pattern beside it.
+    Same(String),
+    /// An expected pattern no actual line fitted.
+    Missing(String),
+    /// An actual line that fitted no expected pattern.
+    Extra(String),
+}
+
+/// A longest-common-subsequence diff in which "equal" means "the line fits the pattern".
+/// Each entry appears `min` times (once if it is optional); any-order blocks in file order.
+pub fn diff(items: &[Item], lines: &[&str]) -> Vec<DiffRow> {
+    let mut rows: Vec<(&Entry, bool)> = Vec::new();
+    for item in items {
+        let entries = match item {
+            Item::Line(entry) => std::slice::from_ref(entry),
+            Item::AnyOrder { entries, .. } => entries.as_slice(),
+        };
+        for entry in entries {
+            let shown = entry.min.clamp(1, lines.len().max(1));
+            rows.extend(std::iter::repeat_n((entry, entry.min > 0), shown));
+        }
+    }
+    let (n, m) = (rows.len(), lines.len());
+    let fits = |i: usize, j: usize| rows[i].0.pattern.matches(lines[j]).is_some();
+    let mut table = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[i][j] = if fits(i, j) {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && fits(i, j) && table[i][j] == table[i + 1][j + 1] + 1 {
+            out.push(DiffRow::Same(lines[j].to_string()));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || table[i][j + 1] >= table[i + 1][j]) {
+            out.push(DiffRow::Extra(lines[j].to_string()));
+            j += 1;
+        } else {
+            if rows[i].1 {
+                out.push(DiffRow::Missing(rows[i].0.pattern.to_string()));
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec;
+
+    fn items(text: &str) -> Vec<Item> {
+        spec::parse("t.txt", &format!("[stdout]\n{text}"))
+            .unwrap()
+            .stdout
+    }
+
+    fn check(expected: &str, output: &str) -> Result<Vec<Capture>, String> {
+        let lines: Vec<&str> = output.lines().collect();
+        match_stream(&items(expected), &lines)
+    }
+
+    #[test]
+    fn literal_lines_in_order() {
+        assert!(check("a\nb\n", "a\nb").is_ok());
+        let err = check("a\nb\n", "b\na").unwrap_err();
+        assert!(err.contains("line 1 `b` does not fit `a`"), "{err}");
+        let err = check("a\nb\n", "a").unwrap_err();
+        assert!(err.contains("ended after 1 line(s), but `b`"), "{err}");
+        let err = check("a\n", "a\nb").unwrap_err();
+        assert!(err.contains("line 2 `b` is more than"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_section_wants_no_output() {
+        assert!(check("", "").is_ok());
+        assert!(check("", "stray").is_err());
+    }
+
+    #[test]
+    fn counts_and_ranges() {
+        assert!(check("@x3 run\nkill\n", "run\nrun\nrun\nkill").is_ok());
+        assert!(check("@x3 run\nkill\n", "run\nrun\nkill").is_err());
+        assert!(check("@x3..5 run\nkill\n", "run\nrun\nrun\nrun\nrun\nkill").is_ok());
+        assert!(check("@x3..5 run\nkill\n", "run\nrun\nrun\nrun\nrun\nrun\nkill").is_err());
+        assert!(check("@x1.. run\n", "run").is_ok());
+        assert!(check("@x0.. {text}\nend\n", "a\nb\nend").is_ok());
+    }
+
+    #[test]
+    fn backtracks_when_a_greedy_count_takes_too_much() {
+        // `{text}` could take all three lines; it must leave the last to `done`.
+        assert!(check("@x1.. {text}\ndone\n", "x\ndone\ndone").is_ok());
+    }
+
+    #[test]
+    fn any_order_blocks_accept_every_order() {
+        let expected = "start\n@any-order\nThread {int:id} got {float:v}\n@x2 tick\n@end\nend\n";
+        let captures = check(expected, "start\ntick\nThread 2 got 0.5\ntick\nend").unwrap();
+        assert_eq!(captures.len(), 2);
+        assert_eq!(
+            captures[0],
+            Capture {
+                name: "id".into(),
+                value: "2".into(),
+                line: 2
+            }
+        );
+        assert!(check(expected, "start\nThread 2 got 0.5\ntick\nend").is_err());
+        assert!(check(expected, "tick\nstart\nThread 2 got 0.5\ntick\nend").is_err());
+    }
+
+    #[test]
+    fn any_order_is_an_assignment_not_first_fit() {
+        // A first-fit matcher gives `Thread 1 done` to `{text}` (listed first) and then finds
+        // nothing for `Thread {int} done`. The assignment moves it.
+        let expected = "@any-order\n{text}\nThread {int} done\n@end\n";
+        assert!(check(expected, "Thread 1 done\nsomething else").is_ok());
+        assert!(check(expected, "something else\nThread 1 done").is_ok());
+        assert!(check(expected, "something else\nand more").is_err());
+    }
+
+    #[test]
+    fn any_order_minimums_hold_when_maximums_are_open() {
+        // `{text}` may take any number, but `x` needs two of the lines.
+        let expected = "@any-order\n@x0.. {text}\n@x2 x\n@end\n";
+        assert!(check(expected, "x\na\nx").is_ok());
+        assert!(check(expected, "x\na\nb").is_err());
+    }
+
+    #[test]
+    fn captures_come_in_line_order() {
+        let expected = "@any-order\n@x3 >{int:id} got lock, sleeping {float:sleep}\n@end\n";
+        let captures = check(
+            expected,
+            ">2 got lock, sleeping 0.5\n>0 got lock, sleeping 0.25\n>1 got lock, sleeping 1",
+        )
+        .unwrap();
+        let ids: Vec<&str> = captures
+            .iter()
+            .filter(|c| c.name == "id")
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(ids, ["2", "0", "1"]);
+    }
+
+    #[test]
+    fn diff_marks_missing_and_extra_lines() {
+        let lines = ["Waiting", "surprise", "done"];
+        let rows = diff(
+            &items("Waiting\nThis is from another thread\ndone\n"),
+            &lines,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                DiffRow::Same("Waiting".into()),
+                DiffRow::Extra("surprise".into()),
+                DiffRow::Missing("This is from another thread".into()),
+                DiffRow::Same("done".into()),
+            ]
+        );
+    }
+}

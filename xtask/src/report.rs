@@ -1,0 +1,143 @@
+//! What verify prints: a progress line per example, the reasons and a diff for a failure,
+//! and the closing summary `verify: N passed, M failed`.
+
+use crate::checks::Line;
+use crate::matcher::{self, DiffRow};
+use crate::runner::Outcome;
+use crate::spec::Spec;
+use crate::verdict::Failure;
+use std::time::Duration;
+
+/// The progress line: `[ 3/64] ok    lesson02 run_function   1.0 s`.
+pub fn progress(
+    done: usize,
+    total: usize,
+    passed: bool,
+    lesson: &str,
+    example: &str,
+    elapsed: Duration,
+) -> String {
+    let width = total.to_string().len();
+    let mark = if passed { "ok  " } else { "FAIL" };
+    format!(
+        "[{done:>width$}/{total}] {mark}  {lesson} {example:<28} {:>5.1} s",
+        elapsed.as_secs_f64()
+    )
+}
+
+/// The failure's reasons, then each stream's diff (`-` expected, `+` actual, with the time
+/// each actual line came), indented under the progress line.
+pub fn failure(failures: &[Failure], spec: &Spec, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for f in failures {
+        out.push_str(&format!("      {}: {}\n", f.what, f.why));
+    }
+    for (name, items, lines) in [
+        ("stdout", &spec.stdout, &outcome.stdout),
+        ("stderr", &spec.stderr, &outcome.stderr),
+    ] {
+        if items.is_empty() && lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "      {name} (- expected, + actual, time read):\n"
+        ));
+        out.push_str(&diff_text(&matcher::diff(items, &texts(lines)), lines));
+    }
+    out
+}
+
+fn texts(lines: &[Line]) -> Vec<&str> {
+    lines.iter().map(|l| l.text.as_str()).collect()
+}
+
+fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut actual = lines.iter();
+    for row in rows {
+        let (sign, text, at) = match row {
+            DiffRow::Same(t) => (' ', t, actual.next().map(|l| l.at)),
+            DiffRow::Extra(t) => ('+', t, actual.next().map(|l| l.at)),
+            DiffRow::Missing(t) => ('-', t, None),
+        };
+        let time = at
+            .map(|a| format!("{:6.2}s", a.as_secs_f64()))
+            .unwrap_or_else(|| " ".repeat(7));
+        out.push_str(&format!("        {time} {sign} {text}\n"));
+    }
+    out
+}
+
+/// The closing lines: the wall time, then the summary alone on its line.
+pub fn summary(passed: usize, failed: usize, wall: Duration) -> String {
+    format!(
+        "verify: all examples run in {:.1} s\nverify: {passed} passed, {failed} failed",
+        wall.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Ended;
+    use crate::spec;
+
+    #[test]
+    fn progress_and_summary_lines() {
+        let line = progress(
+            3,
+            64,
+            true,
+            "lesson02",
+            "run_function",
+            Duration::from_millis(1040),
+        );
+        assert!(
+            line.starts_with("[ 3/64] ok    lesson02 run_function"),
+            "{line}"
+        );
+        assert!(line.ends_with("1.0 s"));
+        assert!(progress(3, 64, false, "lesson02", "x", Duration::ZERO).contains("FAIL"));
+        let text = summary(63, 1, Duration::from_secs(12));
+        assert_eq!(text.lines().last(), Some("verify: 63 passed, 1 failed"));
+    }
+
+    #[test]
+    fn a_failure_shows_its_reason_and_a_timed_diff() {
+        let spec = spec::parse(
+            "x.txt",
+            "[stdout]\nWaiting for the thread...\nThis is from another thread\n",
+        )
+        .unwrap();
+        let outcome = Outcome {
+            pid: 1,
+            stdout: vec![Line {
+                text: "Waiting for the thread...".into(),
+                at: Duration::from_millis(1),
+            }],
+            stderr: Vec::new(),
+            ended: Ended::Code(0),
+            elapsed: Duration::from_millis(2),
+            timed_out: false,
+            leftovers: Vec::new(),
+        };
+        let failures = vec![Failure {
+            what: "[stdout] (x.txt)".into(),
+            why: "stdout ended early".into(),
+        }];
+        let text = failure(&failures, &spec, &outcome);
+        assert!(
+            text.contains("[stdout] (x.txt): stdout ended early"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  0.00s   Waiting for the thread..."),
+            "{text}"
+        );
+        assert!(text.contains("- This is from another thread"), "{text}");
+        assert!(
+            !text.contains("stderr"),
+            "an empty stream that should be empty is not shown: {text}"
+        );
+    }
+}

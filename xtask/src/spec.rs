@@ -1,0 +1,564 @@
+//! Parses an expected file (`lessonNN/expected/<example>.txt`); the language is described in
+//! xtask/README.md. Every error names the file and line and says what to write instead.
+
+use crate::checks::Check;
+use crate::pattern::Pattern;
+use nix::sys::signal::Signal;
+use std::time::Duration;
+
+/// Everything an expected file says about one example.
+#[derive(Debug)]
+pub struct Spec {
+    pub run: RunSpec,
+    pub stdout: Vec<Item>,
+    pub stderr: Vec<Item>,
+    pub never: Vec<Located<Pattern>>,
+    pub checks: Vec<Located<Check>>,
+}
+
+/// How to run the example.
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    pub exit: i32,
+    pub deadline: Duration,
+    pub alone: bool,
+    pub signal: Option<SignalPlan>,
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec {
+            exit: 0,
+            deadline: Duration::from_secs(20),
+            alone: false,
+            signal: None,
+        }
+    }
+}
+
+/// A signal verify sends to the example's process group.
+#[derive(Debug, Clone)]
+pub struct SignalPlan {
+    pub signal: Signal,
+    pub when: SignalWhen,
+}
+
+#[derive(Debug, Clone)]
+pub enum SignalWhen {
+    /// Seconds after the start.
+    At(f64),
+    /// Seconds after the first line matching the pattern.
+    After(Pattern, f64),
+}
+
+/// Something with the line of the expected file it came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub item: T,
+    pub line: usize,
+}
+
+/// One step of a stream's expected lines.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A pattern matching `min..=max` consecutive lines.
+    Line(Entry),
+    /// Patterns whose lines may come in any order; `line` is that of `@any-order`.
+    AnyOrder { entries: Vec<Entry>, line: usize },
+}
+
+/// A pattern with its repetition count.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub pattern: Pattern,
+    pub min: usize,
+    pub max: usize,
+    pub line: usize,
+}
+
+/// A word of a `[run]` or `[checks]` line: a bare word or a double-quoted pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    Bare(String),
+    Quoted(String),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Section {
+    None,
+    Run,
+    Stdout,
+    Stderr,
+    Never,
+    Checks,
+}
+
+/// Parses the text of an expected file; `name` (its path) prefixes every error.
+pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
+    let mut spec = Spec {
+        run: RunSpec::default(),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        never: Vec::new(),
+        checks: Vec::new(),
+    };
+    let mut section = Section::None;
+    let mut seen: Vec<&str> = Vec::new();
+    // The any-order block being read, with the line that opened it.
+    let mut block: Option<(Vec<Entry>, usize)> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        let fail = |reason: String| format!("{name}:{number}: {reason}");
+        let line = raw.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('[') {
+            if let Some((_, opened)) = block {
+                return Err(fail(format!(
+                    "`@any-order` of line {opened} is not closed with `@end`"
+                )));
+            }
+            section = match line {
+                "[run]" => Section::Run,
+                "[stdout]" => Section::Stdout,
+                "[stderr]" => Section::Stderr,
+                "[never]" => Section::Never,
+                "[checks]" => Section::Checks,
+                other => {
+                    return Err(fail(format!(
+                        "unknown section `{other}`; use [run], [stdout], [stderr], [never] or [checks] (`\\[` starts a literal line)"
+                    )));
+                }
+            };
+            if seen.contains(&line) {
+                return Err(fail(format!(
+                    "a second `{line}` section; merge them into one"
+                )));
+            }
+            seen.push(line);
+            continue;
+        }
+        match section {
+            Section::None => {
+                return Err(fail(
+                    "text before any section; start with a header such as `[stdout]`".into(),
+                ));
+            }
+            Section::Run => parse_run_line(line, &mut spec.run).map_err(fail)?,
+            Section::Checks => {
+                let tokens = tokenize(line).map_err(fail)?;
+                let (first, args) = tokens.split_first().expect("a non-blank line has a token");
+                let Token::Bare(check_name) = first else {
+                    return Err(fail(
+                        "a check starts with its name, not a quoted pattern".into(),
+                    ));
+                };
+                let check = Check::parse(check_name, args).map_err(fail)?;
+                spec.checks.push(Located {
+                    item: check,
+                    line: number,
+                });
+            }
+            Section::Never => {
+                let pattern = Pattern::parse(&unescape(line)).map_err(fail)?;
+                spec.never.push(Located {
+                    item: pattern,
+                    line: number,
+                });
+            }
+            Section::Stdout | Section::Stderr => {
+                let items = if section == Section::Stdout {
+                    &mut spec.stdout
+                } else {
+                    &mut spec.stderr
+                };
+                match line {
+                    "@any-order" => {
+                        if block.is_some() {
+                            return Err(fail("`@any-order` blocks do not nest".into()));
+                        }
+                        block = Some((Vec::new(), number));
+                    }
+                    "@end" => match block.take() {
+                        Some((entries, line)) if !entries.is_empty() => {
+                            items.push(Item::AnyOrder { entries, line })
+                        }
+                        Some(_) => return Err(fail("empty `@any-order` block".into())),
+                        None => return Err(fail("`@end` without `@any-order`".into())),
+                    },
+                    _ => {
+                        let entry = parse_entry(line, number).map_err(fail)?;
+                        match &mut block {
+                            Some((entries, _)) => entries.push(entry),
+                            None => items.push(Item::Line(entry)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, opened)) = block {
+        return Err(format!(
+            "{name}:{opened}: `@any-order` is not closed with `@end`"
+        ));
+    }
+    check_captures_exist(name, &spec)?;
+    Ok(spec)
+}
+
+/// A check that reads a capture no pattern makes would fail on every run: say so at once.
+fn check_captures_exist(name: &str, spec: &Spec) -> Result<(), String> {
+    let entries = spec
+        .stdout
+        .iter()
+        .chain(&spec.stderr)
+        .flat_map(|item| match item {
+            Item::Line(entry) => std::slice::from_ref(entry),
+            Item::AnyOrder { entries, .. } => entries.as_slice(),
+        });
+    let captured: Vec<&str> = entries.flat_map(|e| e.pattern.capture_names()).collect();
+    for check in &spec.checks {
+        if let Some(missing) = check
+            .item
+            .capture_names()
+            .into_iter()
+            .find(|n| !captured.contains(n))
+        {
+            return Err(format!(
+                "{name}:{}: `{}` reads `{missing}`, but no [stdout] or [stderr] pattern captures it (e.g. `{{float:{missing}}}`)",
+                check.line, check.item
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A pattern line of `[stdout]`/`[stderr]`, with an optional `@xN`, `@xN..M` or `@xN..` count.
+fn parse_entry(line: &str, number: usize) -> Result<Entry, String> {
+    let (min, max, text) = match line.strip_prefix("@x") {
+        Some(rest) => {
+            let (count, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            let bad = || {
+                format!(
+                    "bad count `@x{count}`: write `@x3`, `@x2..5` or `@x1..` before the pattern"
+                )
+            };
+            let number_of = |s: &str| s.parse::<usize>().map_err(|_| bad());
+            let (min, max) = match count.split_once("..") {
+                Some((lo, "")) => (number_of(lo)?, usize::MAX),
+                Some((lo, hi)) => (number_of(lo)?, number_of(hi)?),
+                None => (number_of(count)?, number_of(count)?),
+            };
+            if min > max || max == 0 {
+                return Err(bad());
+            }
+            if text.is_empty() {
+                return Err(format!("`@x{count}` needs a pattern after it"));
+            }
+            (min, max, unescape(text))
+        }
+        None if line.starts_with('@') => {
+            return Err(format!(
+                "unknown directive `{line}`; use `@any-order`, `@end` or `@xN PATTERN` (`\\@` starts a literal line)"
+            ));
+        }
+        None => (1, 1, unescape(line)),
+    };
+    Ok(Entry {
+        pattern: Pattern::parse(&text)?,
+        min,
+        max,
+        line: number,
+    })
+}
+
+/// A leading `\` makes the rest literal (so a line may start with `@`, `#` or `[`).
+fn unescape(line: &str) -> String {
+    line.strip_prefix('\\').unwrap_or(line).to_string()
+}
+
+fn parse_run_line(line: &str, run: &mut RunSpec) -> Result<(), String> {
+    let tokens = tokenize(line)?;
+    let words: Vec<&str> = tokens
+        .iter()
+        .map(|t| {
+            if let Token::Bare(w) = t {
+                w.as_str()
+            } else {
+                "\"…\""
+            }
+        })
+        .collect();
+    let seconds = |s: &str| -> Result<f64, String> {
+        s.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| format!("`{s}` is not a number of seconds"))
+    };
+    match words[..] {
+        ["exit", code] => {
+            run.exit = code
+                .parse()
+                .map_err(|_| format!("`exit {code}`: the exit status is a whole number"))?;
+        }
+        ["deadline", s] => run.deadline = Duration::from_secs_f64(seconds(s)?.max(0.1)),
+        ["alone"] => run.alone = true,
+        ["signal", sig, "at", s] => {
+            run.signal = Some(SignalPlan {
+                signal: signal_named(sig)?,
+                when: SignalWhen::At(seconds(s)?),
+            });
+        }
+        ["signal", sig, "after", _, s] => {
+            let Token::Quoted(text) = &tokens[3] else {
+                return Err(
+                    "`signal SIG after \"PATTERN\" S`: the pattern goes in double quotes".into(),
+                );
+            };
+            let when = SignalWhen::After(Pattern::parse(text)?, seconds(s)?);
+            run.signal = Some(SignalPlan {
+                signal: signal_named(sig)?,
+                when,
+            });
+        }
+        _ => {
+            return Err(format!(
+                "unknown [run] line `{line}`; use `exit N`, `deadline S`, `alone`, `signal SIG at S` or `signal SIG after \"PATTERN\" S`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn signal_named(name: &str) -> Result<Signal, String> {
+    let full = if name.starts_with("SIG") {
+        name.to_string()
+    } else {
+        format!("SIG{name}")
+    };
+    full.parse::<Signal>()
+        .map_err(|_| format!("unknown signal `{name}`; use INT, TERM, KILL, HUP, USR1, ..."))
+}
+
+/// Splits a line into bare words and double-quoted strings (`\"` and `\\` escape inside quotes).
+pub fn tokenize(line: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = line.trim().chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut text = String::new();
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(escaped) => text.push(escaped),
+                        None => return Err(format!("unclosed quote in `{line}`")),
+                    },
+                    Some(ch) => text.push(ch),
+                    None => return Err(format!("unclosed quote in `{line}`")),
+                }
+            }
+            tokens.push(Token::Quoted(text));
+        } else {
+            let mut word = String::new();
+            while let Some(&ch) = chars.peek() {
+                if ch.is_whitespace() {
+                    break;
+                }
+                word.push(ch);
+                chars.next();
+            }
+            tokens.push(Token::Bare(word));
+        }
+    }
+    Ok(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"# a comment
+[run]
+exit 3
+deadline 12.5
+alone
+signal INT after "Press Ctrl-C to stop" 0.5
+
+[stdout]
+Waiting for the thread...
+@x3..5 Task is running
+\@literal at sign
+@any-order
+>{int:id} got lock, sleeping {float:sleep}
+@x2.. Thread {int}: done
+@end
+\
+
+[stderr]
+@x0.. {text}
+
+[never]
+Can you see me?
+
+[checks]
+elapsed_at_least_sum sleep
+line_at_least "Task is running" 1.0
+"#;
+
+    #[test]
+    fn parses_every_construct() {
+        let spec = parse("x.txt", GOOD).unwrap();
+        assert_eq!(spec.run.exit, 3);
+        assert_eq!(spec.run.deadline, Duration::from_secs_f64(12.5));
+        assert!(spec.run.alone);
+        let plan = spec.run.signal.unwrap();
+        assert_eq!(plan.signal, Signal::SIGINT);
+        assert!(
+            matches!(plan.when, SignalWhen::After(ref p, s) if p.to_string() == "Press Ctrl-C to stop" && s == 0.5)
+        );
+        assert_eq!(spec.stdout.len(), 5);
+        let Item::Line(ref running) = spec.stdout[1] else {
+            panic!("a line")
+        };
+        assert_eq!((running.min, running.max, running.line), (3, 5, 10));
+        let Item::Line(ref literal) = spec.stdout[2] else {
+            panic!("a line")
+        };
+        assert_eq!(literal.pattern.to_string(), "@literal at sign");
+        let Item::AnyOrder {
+            entries: ref block,
+            line: 12,
+        } = spec.stdout[3]
+        else {
+            panic!("a block")
+        };
+        assert_eq!(block.len(), 2);
+        assert_eq!((block[1].min, block[1].max), (2, usize::MAX));
+        let Item::Line(ref empty) = spec.stdout[4] else {
+            panic!("a line")
+        };
+        assert!(empty.pattern.matches("").is_some());
+        assert_eq!(spec.stderr.len(), 1);
+        assert_eq!(spec.never.len(), 1);
+        assert_eq!(spec.checks.len(), 2);
+        assert_eq!(spec.checks[1].line, 26);
+    }
+
+    #[test]
+    fn signal_at_a_time() {
+        let spec = parse("x.txt", "[run]\nsignal TERM at 2\n").unwrap();
+        let plan = spec.run.signal.unwrap();
+        assert_eq!(plan.signal, Signal::SIGTERM);
+        assert!(matches!(plan.when, SignalWhen::At(s) if s == 2.0));
+    }
+
+    #[test]
+    fn defaults_expect_exit_zero_and_empty_streams() {
+        let spec = parse("x.txt", "").unwrap();
+        assert_eq!(spec.run.exit, 0);
+        assert!(!spec.run.alone);
+        assert!(spec.stdout.is_empty() && spec.stderr.is_empty() && spec.checks.is_empty());
+    }
+
+    #[test]
+    fn every_malformed_line_is_reported_with_file_line_and_reason() {
+        let cases = [
+            (
+                "[stdout]\nok\n[bogus]\n",
+                "x.txt:3: unknown section `[bogus]`",
+            ),
+            ("[stdout]\n[stdout]\n", "x.txt:2: a second `[stdout]`"),
+            ("hello\n", "x.txt:1: text before any section"),
+            ("[run]\nexit soon\n", "x.txt:2: `exit soon`"),
+            (
+                "[run]\ndeadline -1\n",
+                "x.txt:2: `-1` is not a number of seconds",
+            ),
+            (
+                "[run]\nsignal NOPE at 1\n",
+                "x.txt:2: unknown signal `NOPE`",
+            ),
+            (
+                "[run]\nsignal INT after Press 1\n",
+                "x.txt:2: `signal SIG after \"PATTERN\" S`",
+            ),
+            ("[run]\nfast\n", "x.txt:2: unknown [run] line `fast`"),
+            ("[stdout]\n@x0 foo\n", "x.txt:2: bad count `@x0`"),
+            ("[stdout]\n@x5..2 foo\n", "x.txt:2: bad count `@x5..2`"),
+            ("[stdout]\n@xmany foo\n", "x.txt:2: bad count `@xmany`"),
+            ("[stdout]\n@x3\n", "x.txt:2: `@x3` needs a pattern"),
+            (
+                "[stdout]\n@sometimes foo\n",
+                "x.txt:2: unknown directive `@sometimes foo`",
+            ),
+            ("[stdout]\n@end\n", "x.txt:2: `@end` without `@any-order`"),
+            (
+                "[stdout]\n@any-order\n@end\n",
+                "x.txt:3: empty `@any-order` block",
+            ),
+            (
+                "[stdout]\n@any-order\n@any-order\n",
+                "x.txt:3: `@any-order` blocks do not nest",
+            ),
+            (
+                "[stdout]\n@any-order\nfoo\n",
+                "x.txt:2: `@any-order` is not closed",
+            ),
+            (
+                "[stdout]\n@any-order\nfoo\n[checks]\n",
+                "x.txt:4: `@any-order` of line 2 is not closed",
+            ),
+            (
+                "[stdout]\nvalue {nope}\n",
+                "x.txt:2: unknown placeholder `{nope}`",
+            ),
+            ("[never]\n{int\n", "x.txt:2: unclosed `{`"),
+            (
+                "[checks]\nfrobnicate 3\n",
+                "x.txt:2: unknown check `frobnicate`",
+            ),
+            (
+                "[checks]\nelapsed_at_least\n",
+                "x.txt:2: `elapsed_at_least` takes",
+            ),
+            (
+                "[checks]\n\"first\" 1\n",
+                "x.txt:2: a check starts with its name",
+            ),
+            (
+                "[checks]\nline_at_least \"open 1\n",
+                "x.txt:2: unclosed quote",
+            ),
+            (
+                "[stdout]\n{float:sleep}\n[checks]\nascending slept\n",
+                "x.txt:4: `ascending slept` reads `slept`, but no",
+            ),
+        ];
+        for (text, wanted) in cases {
+            let err = parse("x.txt", text).unwrap_err();
+            assert!(
+                err.starts_with(wanted),
+                "{text:?}: got {err:?}, wanted it to start with {wanted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokenizer_keeps_quoted_patterns_whole() {
+        let tokens = tokenize(r#"before "Thread {int:n}: \"quoted\"" "x" 2"#).unwrap();
+        assert_eq!(
+            tokens,
+            vec![
+                Token::Bare("before".into()),
+                Token::Quoted("Thread {int:n}: \"quoted\"".into()),
+                Token::Quoted("x".into()),
+                Token::Bare("2".into()),
+            ]
+        );
+    }
+}

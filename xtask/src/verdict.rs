@@ -1,0 +1,260 @@
+//! Judges one run against its expected file: the deadline, the processes left running, the
+//! exit status, the lines that must never appear, each stream's lines, then the named checks.
+
+use crate::checks::{Evidence, Line, Value};
+use crate::matcher::{self, Capture};
+use crate::runner::{Ended, Outcome};
+use crate::spec::{Item, Spec};
+
+/// One reason a run fails: what failed (a check and where it is written) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub what: String,
+    pub why: String,
+}
+
+/// Every failure of the run; empty when the example did what its expected file says.
+pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let mut fail = |what: String, why: String| failures.push(Failure { what, why });
+    if outcome.timed_out {
+        fail(
+            "deadline".into(),
+            format!(
+                "timed out after {:.0} s; its process group was killed",
+                spec.run.deadline.as_secs_f64()
+            ),
+        );
+    }
+    if !outcome.leftovers.is_empty() {
+        fail(
+            "clean-up".into(),
+            format!(
+                "left a child running after it exited: {} (killed)",
+                outcome.leftovers.join(", ")
+            ),
+        );
+    }
+    if !outcome.timed_out && outcome.ended != Ended::Code(spec.run.exit) {
+        let how = match outcome.ended {
+            Ended::Code(code) => format!("exit status {code}"),
+            Ended::Signal(signal) => format!("killed by signal {signal}"),
+        };
+        fail(
+            "exit status".into(),
+            format!("ended with {how}, not exit status {}", spec.run.exit),
+        );
+    }
+    for never in &spec.never {
+        let all = outcome.stdout.iter().chain(&outcome.stderr);
+        if let Some(line) = all
+            .into_iter()
+            .find(|l| never.item.matches(&l.text).is_some())
+        {
+            fail(
+                format!("[never] `{}` ({file}:{})", never.item, never.line),
+                format!("`{}` appeared", line.text),
+            );
+        }
+    }
+    let mut values = Vec::new();
+    let mut streams_fit = true;
+    for (name, items, lines) in [
+        ("stdout", &spec.stdout, &outcome.stdout),
+        ("stderr", &spec.stderr, &outcome.stderr),
+    ] {
+        match match_lines(items, lines) {
+            Ok(captures) => values.extend(captures.into_iter().map(|c| Value {
+                at: lines[c.line].at,
+                name: c.name,
+                text: c.value,
+            })),
+            Err(why) => {
+                streams_fit = false;
+                fail(format!("[{name}] ({file})"), format!("{name} {why}"));
+            }
+        }
+    }
+    if !streams_fit {
+        return failures;
+    }
+    values.sort_by_key(|v| v.at);
+    let mut lines: Vec<Line> = outcome
+        .stdout
+        .iter()
+        .chain(&outcome.stderr)
+        .cloned()
+        .collect();
+    lines.sort_by_key(|l| l.at);
+    let evidence = Evidence {
+        lines,
+        values,
+        elapsed: outcome.elapsed,
+        pid: outcome.pid,
+    };
+    for check in &spec.checks {
+        if let Err(why) = check.item.evaluate(&evidence) {
+            fail(
+                format!("check `{}` ({file}:{})", check.item, check.line),
+                why,
+            );
+        }
+    }
+    failures
+}
+
+fn match_lines(items: &[Item], lines: &[Line]) -> Result<Vec<Capture>, String> {
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    matcher::match_stream(items, &texts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec;
+    use std::time::Duration;
+
+    fn outcome(stdout: &[(f64, &str)], elapsed: f64) -> Outcome {
+        let lines = |l: &[(f64, &str)]| -> Vec<Line> {
+            l.iter()
+                .map(|(at, text)| Line {
+                    text: text.to_string(),
+                    at: Duration::from_secs_f64(*at),
+                })
+                .collect()
+        };
+        Outcome {
+            pid: 100,
+            stdout: lines(stdout),
+            stderr: Vec::new(),
+            ended: Ended::Code(0),
+            elapsed: Duration::from_secs_f64(elapsed),
+            timed_out: false,
+            leftovers: Vec::new(),
+        }
+    }
+
+    const MUTEX: &str = "[stdout]\n@any-order\n@x3 >{int:id} got lock, sleeping {float:sleep}\n@end\n[checks]\npermutation id 0 2\nelapsed_at_least_sum sleep\n";
+
+    fn failures(spec_text: &str, outcome: &Outcome) -> Vec<Failure> {
+        judge(&spec::parse("m.txt", spec_text).unwrap(), "m.txt", outcome)
+    }
+
+    #[test]
+    fn a_good_mutex_run_passes() {
+        let run = outcome(
+            &[
+                (0.0, ">1 got lock, sleeping 0.5"),
+                (0.5, ">0 got lock, sleeping 0.25"),
+                (0.75, ">2 got lock, sleeping 0.1"),
+            ],
+            0.86,
+        );
+        assert_eq!(failures(MUTEX, &run), vec![]);
+    }
+
+    #[test]
+    fn a_mutex_demo_without_its_lock_prints_the_same_lines_and_fails() {
+        // Same text, but the sleeps overlapped: the run took as long as the longest one.
+        let run = outcome(
+            &[
+                (0.0, ">1 got lock, sleeping 0.5"),
+                (0.0, ">0 got lock, sleeping 0.25"),
+                (0.0, ">2 got lock, sleeping 0.1"),
+            ],
+            0.51,
+        );
+        let found = failures(MUTEX, &run);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .what
+                .starts_with("check `elapsed_at_least_sum sleep` (m.txt:7)"),
+            "{found:?}"
+        );
+        assert!(found[0].why.contains("overlapped"));
+    }
+
+    #[test]
+    fn a_missing_line_fails_the_stream_and_skips_the_checks() {
+        let run = outcome(
+            &[
+                (0.0, ">1 got lock, sleeping 0.5"),
+                (0.5, ">0 got lock, sleeping 0.25"),
+            ],
+            0.75,
+        );
+        let found = failures(MUTEX, &run);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].what, "[stdout] (m.txt)");
+        assert!(
+            found[0].why.contains(
+                "has 2 line(s) left for the any-order block of expected file line 2, which needs 3"
+            ),
+            "{}",
+            found[0].why
+        );
+    }
+
+    #[test]
+    fn lines_out_of_order_fail() {
+        let run = outcome(
+            &[
+                (0.0, "This is from another thread"),
+                (1.0, "Waiting for the thread..."),
+            ],
+            1.0,
+        );
+        let found = failures(
+            "[stdout]\nWaiting for the thread...\nThis is from another thread\n",
+            &run,
+        );
+        assert!(
+            found[0]
+                .why
+                .contains("line 1 `This is from another thread` does not fit"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn status_deadline_leftovers_and_never_lines_each_fail() {
+        let mut run = outcome(&[(0.0, "Can you see me?")], 1.0);
+        run.ended = Ended::Code(101);
+        run.leftovers = vec!["123 (sleep)".into()];
+        let found = failures("[stdout]\n{text}\n[never]\nCan you see me?\n", &run);
+        let what: Vec<&str> = found.iter().map(|f| f.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "clean-up",
+                "exit status",
+                "[never] `Can you see me?` (m.txt:4)"
+            ]
+        );
+        assert!(found[0].why.contains("left a child running"));
+        assert!(found[1].why.contains("exit status 101"));
+
+        let mut hung = outcome(&[], 20.0);
+        hung.timed_out = true;
+        hung.ended = Ended::Signal(9);
+        let found = failures("", &hung);
+        assert_eq!(
+            found.len(),
+            1,
+            "a killed run is not also blamed for its status: {found:?}"
+        );
+        assert!(found[0].why.starts_with("timed out after 20 s"));
+    }
+
+    #[test]
+    fn stderr_must_be_empty_unless_expected() {
+        let mut run = outcome(&[], 0.1);
+        run.stderr = vec![Line {
+            text: "thread 'main' panicked".into(),
+            at: Duration::ZERO,
+        }];
+        let found = failures("", &run);
+        assert_eq!(found[0].what, "[stderr] (m.txt)");
+    }
+}

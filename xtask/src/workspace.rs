@@ -1,0 +1,128 @@
+//! Where things are: the workspace root, its lessons (`lessonNN/examples.txt`), each
+//! example's source, expected file and built binary.
+
+use course::Lesson;
+use std::path::{Path, PathBuf};
+
+/// The workspace root (xtask's parent directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Every lesson of the workspace, in order, each parsed from its `examples.txt`.
+pub fn lessons(root: &Path) -> Result<Vec<Lesson>, String> {
+    let entries =
+        std::fs::read_dir(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let mut packages: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| is_lesson_name(name) && root.join(name).join("examples.txt").is_file())
+        .collect();
+    packages.sort();
+    packages
+        .iter()
+        .map(|package| {
+            let path = root.join(package).join("examples.txt");
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Lesson::parse(package, &text)
+        })
+        .collect()
+}
+
+fn is_lesson_name(name: &str) -> bool {
+    name.strip_prefix("lesson")
+        .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `lessonNN/expected/<example>.txt`, relative to the root (as messages show it).
+pub fn expected_file(package: &str, example: &str) -> String {
+    format!("{package}/expected/{example}.txt")
+}
+
+/// `lessonNN/src/bin/<example>.rs`, relative to the root.
+pub fn source_file(package: &str, example: &str) -> String {
+    format!("{package}/src/bin/{example}.rs")
+}
+
+/// The names of the `.rs` files (or directories with a `main.rs`) in `lessonNN/src/bin`,
+/// the lesson runner excluded.
+pub fn binaries(root: &Path, package: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(package).join("src/bin"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            match name.strip_suffix(".rs") {
+                Some(stem) => Some(stem.to_string()),
+                None => e.path().join("main.rs").is_file().then_some(name),
+            }
+        })
+        .filter(|name| name != package)
+        .collect();
+    names.sort();
+    names
+}
+
+/// The names of the files in `lessonNN/expected`, without `.txt`.
+pub fn expected_files(root: &Path, package: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(package).join("expected"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| n.strip_suffix(".txt").map(String::from).unwrap_or(n))
+        .collect()
+}
+
+/// The directory cargo builds into: `$CARGO_TARGET_DIR` or `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir().unwrap_or_default().join(dir)
+            }
+        }
+        None => root.join("target"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_seven_lessons_of_this_workspace() {
+        let lessons = lessons(&root()).unwrap();
+        let names: Vec<&str> = lessons.iter().map(|l| l.package.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson06", "lesson07"
+            ]
+        );
+        assert!(
+            !binaries(&root(), "lesson02").contains(&"lesson02".to_string()),
+            "the runner is no example"
+        );
+    }
+
+    #[test]
+    fn lesson_names_are_lesson_and_two_digits() {
+        assert!(is_lesson_name("lesson04"));
+        assert!(!is_lesson_name("lesson4"));
+        assert!(!is_lesson_name("lessons"));
+        assert!(!is_lesson_name("xtask"));
+    }
+}
