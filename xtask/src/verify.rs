@@ -192,3 +192,63 @@ fn run_batch(jobs: Vec<Job>, workers: usize, root: &Path, bin_dir: &Path, tally:
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn job(dir: &Path, name: &str, script: &str, expected: &str) -> Job {
+        let program = dir.join(name);
+        std::fs::write(&program, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let file = format!("{name}.txt");
+        Job {
+            package: "lesson99".into(),
+            name: name.into(),
+            spec: spec::parse(&file, expected).unwrap(),
+            file,
+        }
+    }
+
+    #[test]
+    fn a_hanging_example_is_killed_at_its_deadline_and_the_rest_still_run() {
+        runner::become_subreaper().unwrap();
+        let dir = std::env::temp_dir().join(format!("xtask-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let jobs = vec![
+            job(
+                &dir,
+                "hangs",
+                "echo start; sleep 60",
+                "[run]\ndeadline 0.5\n[stdout]\nstart\n",
+            ),
+            job(
+                &dir,
+                "passes",
+                "sleep 0.2; echo fine",
+                "[stdout]\nfine\n[checks]\nline_at_least \"fine\" 0.2\n",
+            ),
+            job(
+                &dir,
+                "leaves_a_child",
+                "sleep 60 & echo bye",
+                "[stdout]\nbye\n",
+            ),
+        ];
+        let mut tally = Tally {
+            done: 0,
+            total: 3,
+            failed: 0,
+        };
+        let started = Instant::now();
+        run_batch(jobs, 2, &dir, &dir, &mut tally);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!((tally.done, tally.failed), (3, 2));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+}
