@@ -1,0 +1,30 @@
+//! # Current thread: the handle of the thread running this code
+//!
+//! Ports `current_thread.py` (book L03 "Get the Current Thread"; also org "whats main thread").
+//!
+//! Called from `main`, `thread::current()` returns the main thread's handle: its id is
+//! `ThreadId(1)` and its name is `main` (Python's `MainThread`). The org variant prints the
+//! same attributes one by one.
+//!
+//! Rust twist: `thread::current()` is Python's `threading.current_thread()`; its `Debug`
+//! output plays the part of Python's `<_MainThread(MainThread, started 1401...)>`. The id is a
+//! `ThreadId` (Python's `ident`), a small counter that Rust never reuses, not an address.
+//!
+//! Run it: `cargo run -p lesson03 --bin current_thread`
+
+use std::thread;
+
+fn main() {
+    // The book's version: get the current thread and report it.
+    let thread = thread::current();
+    println!("{thread:?}");
+
+    // The org notes' version prints `name`, `daemon` and `ident`. Python's `f'{x=}'` writes the
+    // expression for you; Rust's `format!` does not, so the labels are spelled out. A Rust
+    // thread has no `daemon` flag (see `daemon_thread`), so that one is left out.
+    println!(
+        "thread;\nthread.name()={:?},thread.id()={:?}",
+        thread.name(),
+        thread.id()
+    );
+}

@@ -1,0 +1,45 @@
+//! # Thread name: give a thread a name when you create it
+//!
+//! Ports `thread_name.py` (book L03 "Configure Thread Name"; also guide "Determining and Naming
+//! Threads").
+//!
+//! Python passes `name='MyThread'` to the `Thread` constructor and reads it back from
+//! `thread.name`. Rust sets the name on a `thread::Builder` before spawning, and reads it back
+//! from the `Thread` handle (`handle.thread().name()`) or, inside the thread, from
+//! `thread::current().name()`. The name also shows in a panic report and, on Linux, in
+//! `ps -L` and `/proc/<pid>/task/<tid>/comm`.
+//!
+//! Run it: `cargo run -p lesson03 --bin thread_name`
+
+use std::thread;
+
+fn main() {
+    // Python: `thread = Thread(name='MyThread')` builds a thread object that is not running yet.
+    // Rust has no "created but not started" thread: a `Builder` holds the settings (the name,
+    // the stack size) and `spawn` creates and starts the thread in one step. The name is fixed
+    // from then on; unlike Python's `thread.name = ...`, std cannot rename a thread later.
+    let handle = thread::Builder::new()
+        .name("MyThread".to_string())
+        .spawn(|| {
+            // This thread has nothing to do: the example is about its name.
+        })
+        .expect("failed to spawn a thread");
+
+    // `name()` returns `Option<&str>`: `None` for a thread spawned without a name (Python would
+    // have invented one, `Thread-1`).
+    println!("{}", handle.thread().name().unwrap_or("<unnamed>"));
+    handle.join().expect("the thread panicked");
+
+    // The guide's variant prints the main thread's identifier, then names a thread 'printer'.
+    // `thread::current().id()` is a `ThreadId`, Rust's twin of `threading.get_ident()`:
+    // unique within the process, never reused, and not the operating system's thread id.
+    println!("{:?}", thread::current().id());
+    let printer = thread::Builder::new()
+        .name("printer".to_string())
+        .spawn(|| {
+            // Inside the thread, its own name comes from `thread::current()`.
+            println!("{}", thread::current().name().unwrap_or("<unnamed>"));
+        })
+        .expect("failed to spawn a thread");
+    printer.join().expect("the thread panicked");
+}
