@@ -13,7 +13,16 @@ use std::time::Instant;
 /// Runs the tour of the lesson whose `examples.txt` is `list`; returns the exit code
 /// (that of the example when one is run, 2 for bad use).
 pub fn tour(package: &str, list: &str) -> ExitCode {
-    match run(package, list, std::env::args().skip(1).collect()) {
+    // `args_os`: `std::env::args` would panic on an argument that is not UTF-8.
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let Ok(args) = args else {
+        eprintln!("{package}: an argument is not UTF-8 text; name an example from `-- --list`");
+        return ExitCode::from(2);
+    };
+    match run(package, list, args) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("{package}: {message}");

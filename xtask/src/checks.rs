@@ -79,12 +79,14 @@ enum Property {
     LineAtLeast(Pattern, f64),
     LineAtMost(Pattern, f64),
     GapAtLeast(Pattern, Pattern, f64),
+    GapAtMost(Pattern, Pattern, f64),
     Before(Pattern, Pattern),
     NoneAfter(Pattern, Pattern),
     Count(String, usize),
     All(String, Op, String),
     Same(String, String),
-    Ascending(String),
+    Ascending(String, f64),
+    InKeyOrder(String, String, String),
     Distinct(String),
     Permutation(String, i64, i64),
     OnlyLastAbove(String, f64),
@@ -164,11 +166,11 @@ impl Check {
         let usage = match name {
             "elapsed_at_least" | "elapsed_at_most" => "S (seconds)",
             "elapsed_at_least_sum" => "NAME [D]",
-            "elapsed_below_sum" | "elapsed_at_least_max" | "ascending" | "distinct" | "not_pid" => {
-                "NAME"
-            }
+            "ascending" => "NAME [SLACK]",
+            "in_key_order" => "RESULT VALUE KEY",
+            "elapsed_below_sum" | "elapsed_at_least_max" | "distinct" | "not_pid" => "NAME",
             "line_at_least" | "line_at_most" => "\"PATTERN\" S",
-            "gap_at_least" => "\"P\" \"Q\" S",
+            "gap_at_least" | "gap_at_most" => "\"P\" \"Q\" S",
             "before" | "none_after" => "\"P\" \"Q\"",
             "count" => "NAME N",
             "all" => "NAME OP V (OP is ==, !=, <, <=, > or >=)",
@@ -202,6 +204,7 @@ impl Check {
             "line_at_least" => LineAtLeast(a.pattern()?, a.number()?),
             "line_at_most" => LineAtMost(a.pattern()?, a.number()?),
             "gap_at_least" => GapAtLeast(a.pattern()?, a.pattern()?, a.number()?),
+            "gap_at_most" => GapAtMost(a.pattern()?, a.pattern()?, a.number()?),
             "before" => Before(a.pattern()?, a.pattern()?),
             "none_after" => NoneAfter(a.pattern()?, a.pattern()?),
             "count" => {
@@ -214,9 +217,23 @@ impl Check {
                 All(capture, op, a.bare()?)
             }
             "same" => Same(a.capture()?, a.capture()?),
-            "ascending" => Ascending(a.capture()?),
+            "in_key_order" => InKeyOrder(a.capture()?, a.capture()?, a.capture()?),
+            "ascending" => {
+                let capture = a.capture()?;
+                let slack = if tokens.len() > 1 { a.number()? } else { 0.0 };
+                if slack < 0.0 {
+                    return Err(a.wrong());
+                }
+                Ascending(capture, slack)
+            }
             "distinct" => Distinct(a.capture()?),
-            "permutation" => Permutation(a.capture()?, a.whole()?, a.whole()?),
+            "permutation" => {
+                let (capture, from, to) = (a.capture()?, a.whole()?, a.whole()?);
+                if from > to {
+                    return Err(a.wrong());
+                }
+                Permutation(capture, from, to)
+            }
             "only_last_above" => OnlyLastAbove(a.capture()?, a.number()?),
             "not_pid" => NotPid(a.capture()?),
             _ => unreachable!("every name with a usage is parsed above"),
@@ -244,12 +261,13 @@ impl Check {
             | ElapsedAtLeastMax(n)
             | Count(n, _)
             | All(n, _, _)
-            | Ascending(n)
+            | Ascending(n, _)
             | Distinct(n)
             | Permutation(n, _, _)
             | OnlyLastAbove(n, _)
             | NotPid(n) => vec![n],
             Same(a, b) => vec![a, b],
+            InKeyOrder(a, b, c) => vec![a, b, c],
             _ => vec![],
         }
     }
@@ -304,6 +322,16 @@ impl Check {
                     ))
                 }
             }
+            GapAtMost(p, q, s) => {
+                let gap = first(run, q)?.at.as_secs_f64() - first(run, p)?.at.as_secs_f64();
+                if gap <= *s {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{q}` came {gap:.3} s after `{p}`, later than {s} s"
+                    ))
+                }
+            }
             Before(p, q) => before(run, p, q),
             NoneAfter(p, q) => {
                 let start = run.lines.iter().position(|l| p.matches(&l.text).is_some());
@@ -340,31 +368,68 @@ impl Check {
             Same(a, b) => {
                 let (left, right) = (some_texts(run, a)?, texts(run, b));
                 if left == right {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "the {a} values {left:?} differ from the {b} values {right:?}"
-                    ))
+                    return Ok(());
+                }
+                let (n, m) = (left.len(), right.len());
+                match left.iter().zip(&right).position(|(x, y)| x != y) {
+                    Some(at) => Err(format!(
+                        "the {a} and {b} values part at position {}: {} against {} ({n} and {m} values)",
+                        at + 1,
+                        left[at],
+                        right[at]
+                    )),
+                    None => Err(format!(
+                        "the {a} values ({n}) and the {b} values ({m}) agree as far as the shorter goes, but not in number"
+                    )),
                 }
             }
-            Ascending(name) => {
+            Ascending(name, slack) => {
+                // A slack forgives two values this close coming out swapped: sleeps a few
+                // milliseconds apart can finish in either order on a busy machine.
                 let values = numbers(run, name)?;
-                match values.windows(2).find(|w| w[1] < w[0]) {
+                match values.windows(2).find(|w| w[1] < w[0] - slack) {
                     Some(w) => Err(format!(
-                        "the {name} values go down: {} then {} (all: {values:?})",
+                        "the {name} values go down: {} then {} (by more than {slack})",
                         w[0], w[1]
                     )),
                     None => Ok(()),
                 }
             }
+            InKeyOrder(result, value, key) => {
+                // VALUE and KEY come from the same lines: pair them in output order, sort the
+                // values by their keys, and that is the order RESULT must come in.
+                let (values, keys) = (some_texts(run, value)?, numbers(run, key)?);
+                if values.len() != keys.len() {
+                    return Err(format!(
+                        "{} {value} values but {} {key} values: capture them on the same lines",
+                        values.len(),
+                        keys.len()
+                    ));
+                }
+                let mut pairs: Vec<(f64, &str)> = keys.into_iter().zip(values).collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let wanted: Vec<&str> = pairs.into_iter().map(|(_, v)| v).collect();
+                let got = texts(run, result);
+                match got.iter().zip(&wanted).position(|(g, w)| g != w) {
+                    _ if got == wanted => Ok(()),
+                    Some(at) => Err(format!(
+                        "{result} number {} is {}, but the {value} of {key} order there is {}",
+                        at + 1,
+                        got[at],
+                        wanted[at]
+                    )),
+                    None => Err(format!(
+                        "{} {result} values, for {} {value} values",
+                        got.len(),
+                        wanted.len()
+                    )),
+                }
+            }
             Distinct(name) => {
                 let values = some_texts(run, name)?;
-                match values
-                    .iter()
-                    .enumerate()
-                    .find(|(i, v)| values[..*i].contains(v))
-                {
-                    Some((_, twice)) => Err(format!("the {name} value {twice} appears twice")),
+                let mut seen = std::collections::HashSet::new();
+                match values.iter().find(|v| !seen.insert(**v)) {
+                    Some(twice) => Err(format!("the {name} value {twice} appears twice")),
                     None => Ok(()),
                 }
             }
@@ -378,8 +443,11 @@ impl Check {
                     );
                 }
                 values.sort_unstable();
-                let wanted: Vec<i64> = (*from..=*to).collect();
-                if values == wanted {
+                // Compared without building the range, which the file may make huge.
+                let each_once = i128::try_from(values.len())
+                    == Ok(i128::from(*to) - i128::from(*from) + 1)
+                    && values.iter().zip(*from..).all(|(v, w)| *v == w);
+                if each_once {
                     Ok(())
                 } else {
                     Err(format!(
@@ -454,8 +522,12 @@ fn numbers(run: &Evidence, name: &str) -> Result<Vec<f64>, String> {
     some_texts(run, name)?
         .into_iter()
         .map(|t| {
+            // `inf` and `NaN` (which `{float}` accepts) would make a comparison pass or
+            // fail for no reason: they count as no number.
             t.parse::<f64>()
-                .map_err(|_| format!("the {name} value {t} is not a number"))
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("the {name} value {t} is not a finite number"))
         })
         .collect()
 }
@@ -469,25 +541,26 @@ fn first<'a>(run: &'a Evidence, pattern: &Pattern) -> Result<&'a Line, String> {
 
 /// Every line fitting `q` has an earlier line fitting `p` that agrees on their shared captures.
 fn before(run: &Evidence, p: &Pattern, q: &Pattern) -> Result<(), String> {
+    // Each pattern is matched once per line; a line fitting Q looks only at the P lines
+    // before it.
+    let mut earlier: Vec<Vec<(String, String)>> = Vec::new();
     let mut seen_q = false;
-    for (index, line) in run.lines.iter().enumerate() {
-        let Some(late) = q.matches(&line.text) else {
-            continue;
-        };
-        seen_q = true;
-        let agrees = |early: &Vec<(String, String)>| {
-            late.iter()
-                .all(|(name, value)| early.iter().all(|(n, v)| n != name || v == value))
-        };
-        let found = run.lines[..index]
-            .iter()
-            .filter_map(|l| p.matches(&l.text))
-            .any(|early| agrees(&early));
-        if !found {
-            return Err(format!(
-                "`{}` came with no earlier line fitting `{p}`",
-                line.text
-            ));
+    for line in &run.lines {
+        if let Some(late) = q.matches(&line.text) {
+            seen_q = true;
+            let agrees = |early: &Vec<(String, String)>| {
+                late.iter()
+                    .all(|(name, value)| early.iter().all(|(n, v)| n != name || v == value))
+            };
+            if !earlier.iter().any(agrees) {
+                return Err(format!(
+                    "`{}` came with no earlier line fitting `{p}`",
+                    line.text
+                ));
+            }
+        }
+        if let Some(early) = p.matches(&line.text) {
+            earlier.push(early);
         }
     }
     if seen_q {
@@ -646,6 +719,11 @@ mod tests {
             &good,
             &early,
         );
+        passes(
+            "gap_at_most \"Waiting\" \"This is {text}\" 0.5",
+            &early,
+            &good,
+        );
         let missing = run(1.1, &[(0.0, "Waiting")]);
         assert!(
             check("line_at_least \"This is from another thread\" 1.0")
@@ -739,6 +817,11 @@ mod tests {
             &ids(&["0.1", "0.9", "0.5"]),
         );
         passes(
+            "ascending id 0.05",
+            &ids(&["0.1", "0.5", "0.48", "0.9"]),
+            &ids(&["0.1", "0.5", "0.4"]),
+        );
+        passes(
             "distinct id",
             &ids(&["2", "0", "1"]),
             &ids(&["2", "0", "2"]),
@@ -759,6 +842,49 @@ mod tests {
                 .is_err()
         );
         passes("not_pid id", &ids(&["4243"]), &ids(&["4242"]));
+    }
+
+    #[test]
+    fn same_names_where_two_long_sequences_part() {
+        let made: Vec<String> = (0..5000)
+            .map(|i| format!("made={i} stored={}", if i == 4000 { 1 } else { i }))
+            .collect();
+        let lines: Vec<(f64, &str)> = made.iter().map(|t| (0.0, t.as_str())).collect();
+        let err = check("same made stored")
+            .evaluate(&run(1.0, &lines))
+            .unwrap_err();
+        assert!(err.contains("position 4001: 4000 against 1"), "{err}");
+        assert!(err.len() < 200, "a short sentence, not the lists: {err}");
+    }
+
+    #[test]
+    fn in_key_order_wants_results_in_the_order_of_their_keys() {
+        let started = [
+            (0.0, "id=1 v=0.9"),
+            (0.0, "id=0 v=0.2"),
+            (0.1, "id=2 v=0.5"),
+        ];
+        let issue_order = [
+            started.as_slice(),
+            &[(0.9, "r=0.2"), (0.9, "r=0.9"), (1.0, "r=0.5")],
+        ]
+        .concat();
+        let completion_order = [
+            started.as_slice(),
+            &[(0.2, "r=0.2"), (0.6, "r=0.5"), (0.9, "r=0.9")],
+        ]
+        .concat();
+        passes(
+            "in_key_order r v id",
+            &run(1.0, &issue_order),
+            &run(1.0, &completion_order),
+        );
+        let lost = [started.as_slice(), &[(0.9, "r=0.2"), (0.9, "r=0.9")]].concat();
+        assert!(
+            check("in_key_order r v id")
+                .evaluate(&run(1.0, &lost))
+                .is_err()
+        );
     }
 
     #[test]
@@ -801,5 +927,57 @@ mod tests {
         assert!(err("count x -1").starts_with("`count` takes"));
         assert!(err("elapsed_at_least_sum sleep 0").starts_with("`elapsed_at_least_sum` takes"));
         assert!(err("nosuch 1").starts_with("unknown check `nosuch`"));
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::spec::tokenize;
+    use std::time::Instant;
+
+    fn check(line: &str) -> Result<Check, String> {
+        let tokens = tokenize(line).unwrap();
+        let (Token::Bare(name), args) = tokens.split_first().unwrap() else {
+            panic!("name first")
+        };
+        Check::parse(name, args)
+    }
+
+    fn values(name: &str, texts: &[&str], elapsed: f64) -> Evidence {
+        Evidence {
+            values: texts
+                .iter()
+                .map(|t| Value {
+                    name: name.into(),
+                    text: t.to_string(),
+                    at: Duration::ZERO,
+                })
+                .collect(),
+            elapsed: Duration::from_secs_f64(elapsed),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_huge_permutation_range_fails_at_once() {
+        let started = Instant::now();
+        let c = check("permutation id 0 4000000000000").unwrap();
+        assert!(c.evaluate(&values("id", &["0", "1"], 1.0)).is_err());
+        assert!(started.elapsed() < Duration::from_millis(100));
+        assert!(check("permutation id 3 1").is_err(), "an empty range");
+    }
+
+    #[test]
+    fn non_finite_values_never_pass_a_numeric_check() {
+        let nan = values("v", &["0.1", "NaN", "0.05"], 1.0);
+        assert!(check("ascending v").unwrap().evaluate(&nan).is_err());
+        let inf = values("sleep", &["0.5", "inf"], 1.0);
+        assert!(
+            check("elapsed_below_sum sleep")
+                .unwrap()
+                .evaluate(&inf)
+                .is_err()
+        );
     }
 }

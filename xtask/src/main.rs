@@ -29,8 +29,7 @@ lint    checks that each lesson's examples.txt, src/bin, expected files and READ
 const DEFAULT_JOBS: usize = 16;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match arguments(std::env::args_os().skip(1)).and_then(|args| run(&args)) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(message) => {
@@ -38,6 +37,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The arguments as text; `std::env::args` would panic on one that is not UTF-8.
+fn arguments(raw: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String>, String> {
+    raw.map(|arg| {
+        arg.into_string()
+            .map_err(|bad| format!("the argument {bad:?} is not UTF-8 text"))
+    })
+    .collect()
 }
 
 fn run(args: &[String]) -> Result<bool, String> {
@@ -124,6 +132,17 @@ mod tests {
         assert!(err(&["verify", "--jobs", "0"]).contains("from 1 to 256"));
         assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
         assert!(err(&["lint", "extra"]).contains("takes no arguments"));
+    }
+
+    #[test]
+    fn an_argument_that_is_not_utf8_is_an_error() {
+        use std::os::unix::ffi::OsStringExt;
+        let raw = vec!["verify".into(), std::ffi::OsString::from_vec(vec![0xff])];
+        assert!(
+            arguments(raw.into_iter())
+                .unwrap_err()
+                .contains("is not UTF-8")
+        );
     }
 
     #[test]

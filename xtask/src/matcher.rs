@@ -92,10 +92,20 @@ impl<'a> Search<'a> {
                 let most = entries
                     .iter()
                     .fold(0usize, |sum, e| sum.saturating_add(e.max));
-                if least <= remaining {
-                    for count in (least..=most.min(remaining)).rev() {
-                        let Some(assigned) = assign(entries, &self.lines[line..line + count])
-                        else {
+                // Which entries each line fits, worked out once for every count tried; the
+                // block cannot reach past the first line that fits none of them.
+                let fits: Vec<Vec<usize>> = self.lines[line..line + most.min(remaining)]
+                    .iter()
+                    .map(|text| fitting(entries, text))
+                    .take_while(|fit| !fit.is_empty())
+                    .collect();
+                if least <= fits.len() {
+                    for count in (least..=fits.len()).rev() {
+                        if !self.may_start(item + 1, line + count) {
+                            self.fail::<()>(item + 1, line + count);
+                            continue;
+                        }
+                        let Some(assigned) = assign(entries, &fits[..count]) else {
                             continue;
                         };
                         if let Some(mut rest) = self.from(item + 1, line + count) {
@@ -109,6 +119,19 @@ impl<'a> Search<'a> {
             }
         }
         self.fail(item, line)
+    }
+
+    /// A quick look (no search, nothing recorded) at whether `items[item..]` could begin at
+    /// `line`, so that an any-order block only works out assignments for counts worth trying.
+    fn may_start(&self, item: usize, line: usize) -> bool {
+        match self.items.get(item) {
+            None => line == self.lines.len(),
+            Some(Item::Line(entry)) if entry.min > 0 => self
+                .lines
+                .get(line)
+                .is_some_and(|text| entry.pattern.matches(text).is_some()),
+            Some(_) => true,
+        }
     }
 
     fn fail<T>(&mut self, item: usize, line: usize) -> Option<T> {
@@ -163,38 +186,42 @@ fn describe(item: &Item) -> String {
     }
 }
 
-/// Assigns every line to one entry whose pattern it matches, each entry getting between its
-/// `min` and `max` lines. Returns the entry index of each line, or `None` if no such
-/// assignment exists.
+/// The indexes of the entries whose pattern `line` matches.
+fn fitting(entries: &[Entry], line: &str) -> Vec<usize> {
+    (0..entries.len())
+        .filter(|&e| entries[e].pattern.matches(line).is_some())
+        .collect()
+}
+
+/// Assigns every line (given by the entries it fits) to one entry it fits, each entry getting
+/// between its `min` and `max` lines. Returns the entry index of each line, or `None` if no
+/// such assignment exists.
 ///
 /// Phase one fills the minimums (capacities = `min`); phase two raises the capacities to
 /// `max` and places the remaining lines. An augmenting path never lowers an entry's count,
 /// so the minimums filled in phase one stay filled.
-pub fn assign(entries: &[Entry], lines: &[&str]) -> Option<Vec<usize>> {
-    let fits: Vec<Vec<usize>> = lines
-        .iter()
-        .map(|line| {
-            (0..entries.len())
-                .filter(|&e| entries[e].pattern.matches(line).is_some())
-                .collect()
-        })
-        .collect();
+fn assign(entries: &[Entry], fits: &[Vec<usize>]) -> Option<Vec<usize>> {
     let mut flow = Flow {
-        fits: &fits,
-        owner: vec![None; lines.len()],
-        used: vec![0; entries.len()],
-        capacity: vec![],
+        fits,
+        owner: vec![None; fits.len()],
+        held: vec![Vec::new(); entries.len()],
+        capacity: entries.iter().map(|e| e.min).collect(),
     };
-
-    flow.capacity = entries.iter().map(|e| e.min).collect();
-    for line in 0..lines.len() {
-        flow.place(line, &mut vec![false; entries.len()]);
+    let needed: usize = entries.iter().map(|e| e.min).sum();
+    let mut placed = 0;
+    for line in 0..fits.len() {
+        if placed == needed {
+            break;
+        }
+        if flow.place(line, &mut vec![false; entries.len()]) {
+            placed += 1;
+        }
     }
-    if flow.used.iter().zip(entries).any(|(&used, e)| used < e.min) {
+    if placed < needed {
         return None;
     }
-    flow.capacity = entries.iter().map(|e| e.max.min(lines.len())).collect();
-    for line in 0..lines.len() {
+    flow.capacity = entries.iter().map(|e| e.max.min(fits.len())).collect();
+    for line in 0..fits.len() {
         if flow.owner[line].is_none() && !flow.place(line, &mut vec![false; entries.len()]) {
             return None;
         }
@@ -205,7 +232,8 @@ pub fn assign(entries: &[Entry], lines: &[&str]) -> Option<Vec<usize>> {
 struct Flow<'a> {
     fits: &'a [Vec<usize>],
     owner: Vec<Option<usize>>,
-    used: Vec<usize>,
+    /// The lines each entry holds now.
+    held: Vec<Vec<usize>>,
     capacity: Vec<usize>,
 }
 
@@ -214,18 +242,15 @@ impl Flow<'_> {
     /// with capacities).
     fn place(&mut self, line: usize, visited: &mut [bool]) -> bool {
         for &entry in &self.fits[line] {
-            if visited[entry] {
+            if visited[entry] || self.capacity[entry] == 0 {
                 continue;
             }
             visited[entry] = true;
-            if self.used[entry] < self.capacity[entry] {
+            if self.held[entry].len() < self.capacity[entry] {
                 self.take(line, entry);
                 return true;
             }
-            let holders: Vec<usize> = (0..self.owner.len())
-                .filter(|&l| self.owner[l] == Some(entry))
-                .collect();
-            for other in holders {
+            for other in self.held[entry].clone() {
                 if self.place(other, visited) {
                     // `other` moved to another entry, freeing one place here.
                     self.take(line, entry);
@@ -238,9 +263,12 @@ impl Flow<'_> {
 
     fn take(&mut self, line: usize, entry: usize) {
         if let Some(previous) = self.owner[line].replace(entry) {
-            self.used[previous] -= 1;
+            let list = &mut self.held[previous];
+            if let Some(at) = list.iter().position(|&l| l == line) {
+                list.swap_remove(at);
+            }
         }
-        self.used[entry] += 1;
+        self.held[entry].push(line);
     }
 }
 
@@ -256,45 +284,74 @@ pub enum DiffRow {
 }
 
 /// A longest-common-subsequence diff in which "equal" means "the line fits the pattern".
-/// Each entry appears `min` times (once if it is optional); any-order blocks in file order.
+/// Each entry stands once, in file order (any-order blocks too); an entry that may match more
+/// than one line (`@x3`, `@x1..`) takes every further line it fits, so only the lines that fit
+/// nothing, and the required entries nothing fitted, stand out.
 pub fn diff(items: &[Item], lines: &[&str]) -> Vec<DiffRow> {
-    let mut rows: Vec<(&Entry, bool)> = Vec::new();
-    for item in items {
-        let entries = match item {
+    let entries: Vec<&Entry> = items
+        .iter()
+        .flat_map(|item| match item {
             Item::Line(entry) => std::slice::from_ref(entry),
             Item::AnyOrder { entries, .. } => entries.as_slice(),
-        };
-        for entry in entries {
-            let shown = entry.min.clamp(1, lines.len().max(1));
-            rows.extend(std::iter::repeat_n((entry, entry.min > 0), shown));
-        }
-    }
-    let (n, m) = (rows.len(), lines.len());
-    let fits = |i: usize, j: usize| rows[i].0.pattern.matches(lines[j]).is_some();
-    let mut table = vec![vec![0usize; m + 1]; n + 1];
+        })
+        .collect();
+    let (n, m) = (entries.len(), lines.len());
+    let fits: Vec<Vec<bool>> = entries
+        .iter()
+        .map(|e| {
+            lines
+                .iter()
+                .map(|l| e.pattern.matches(l).is_some())
+                .collect()
+        })
+        .collect();
+    // best[i][j]: the most lines entries i.. can fit among lines j..
+    let mut best = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            table[i][j] = if fits(i, j) {
-                table[i + 1][j + 1] + 1
-            } else {
-                table[i + 1][j].max(table[i][j + 1])
-            };
+            let mut value = best[i + 1][j].max(best[i][j + 1]);
+            if fits[i][j] {
+                let next = if entries[i].max > 1 {
+                    best[i][j + 1]
+                } else {
+                    best[i + 1][j + 1]
+                };
+                value = value.max(next + 1);
+            }
+            best[i][j] = value;
         }
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    let mut used = false;
     while i < n || j < m {
-        if i < n && j < m && fits(i, j) && table[i][j] == table[i + 1][j + 1] + 1 {
-            out.push(DiffRow::Same(lines[j].to_string()));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || table[i][j + 1] >= table[i + 1][j]) {
+        let repeats = i < n && entries[i].max > 1;
+        if i < n && j < m && fits[i][j] {
+            let next = if repeats {
+                best[i][j + 1]
+            } else {
+                best[i + 1][j + 1]
+            };
+            if best[i][j] == next + 1 {
+                out.push(DiffRow::Same(lines[j].to_string()));
+                j += 1;
+                if repeats {
+                    used = true;
+                } else {
+                    i += 1;
+                    used = false;
+                }
+                continue;
+            }
+        }
+        if j < m && (i == n || best[i][j + 1] >= best[i + 1][j]) {
             out.push(DiffRow::Extra(lines[j].to_string()));
             j += 1;
         } else {
-            if rows[i].1 {
-                out.push(DiffRow::Missing(rows[i].0.pattern.to_string()));
+            if !used && entries[i].min > 0 {
+                out.push(DiffRow::Missing(entries[i].pattern.to_string()));
             }
             i += 1;
+            used = false;
         }
     }
     out
@@ -401,6 +458,26 @@ mod tests {
     }
 
     #[test]
+    fn diff_lets_a_repeated_entry_take_every_line_it_fits() {
+        let lines = [".0.5", ".0.2", ".0.95", "Closing thread", "oops"];
+        let rows = diff(
+            &items("@x1.. .{float}\nClosing thread\nGot: Stop now!\n"),
+            &lines,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                DiffRow::Same(".0.5".into()),
+                DiffRow::Same(".0.2".into()),
+                DiffRow::Same(".0.95".into()),
+                DiffRow::Same("Closing thread".into()),
+                DiffRow::Extra("oops".into()),
+                DiffRow::Missing("Got: Stop now!".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn diff_marks_missing_and_extra_lines() {
         let lines = ["Waiting", "surprise", "done"];
         let rows = diff(
@@ -415,6 +492,42 @@ mod tests {
                 DiffRow::Missing("This is from another thread".into()),
                 DiffRow::Same("done".into()),
             ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::spec;
+    use std::time::{Duration, Instant};
+
+    fn items(text: &str) -> Vec<Item> {
+        spec::parse("t.txt", &format!("[stdout]\n{text}"))
+            .unwrap()
+            .stdout
+    }
+
+    #[test]
+    fn a_long_any_order_block_is_matched_quickly() {
+        let expected = "start\n@any-order\n@x0.. Thread {int} started\n@x0.. Thread {int} done\n@x0.. {text}\n@end\nend\n";
+        let mut output = vec!["start".to_string()];
+        for i in 0..150 {
+            output.push(format!("Thread {i} started"));
+            output.push(format!("Thread {i} done"));
+        }
+        let lines: Vec<&str> = output.iter().map(String::as_str).collect();
+        let items = items(expected);
+        let started = Instant::now();
+        let err = match_stream(&items, &lines).unwrap_err();
+        assert!(err.contains("ended after 301 line(s), but `end`"), "{err}");
+        let mut with_end = lines.clone();
+        with_end.push("end");
+        assert!(match_stream(&items, &with_end).is_ok());
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "took {:?}",
+            started.elapsed()
         );
     }
 }

@@ -1,6 +1,7 @@
 //! One line pattern of an expected file: literal text with typed placeholders
 //! (`{int}`, `{float:sleep}`, ...), matched against one whole output line.
 
+use std::collections::HashSet;
 use std::fmt;
 
 /// The kinds of value a placeholder accepts.
@@ -33,6 +34,8 @@ impl Kind {
         match self {
             Kind::Int => digits(s.strip_prefix('-').unwrap_or(s)),
             Kind::Tid => digits(s) && !s.starts_with('0'),
+            // Rust prints the non-finite f64 values as `inf`, `-inf` and `NaN`.
+            Kind::Float if matches!(s, "inf" | "-inf" | "NaN") => true,
             Kind::Float => {
                 let s = s.strip_prefix('-').unwrap_or(s);
                 let (mantissa, exponent) = match s.split_once(['e', 'E']) {
@@ -135,7 +138,8 @@ impl Pattern {
     /// Matches the whole `line` (trailing spaces ignored); returns the named captures.
     pub fn matches(&self, line: &str) -> Option<Captures> {
         let mut captures = Vec::new();
-        match_from(&self.segments, line.trim_end(), &mut captures).then_some(captures)
+        let mut failed = HashSet::new();
+        match_from(&self.segments, line.trim_end(), &mut captures, &mut failed).then_some(captures)
     }
 
     /// The names its placeholders capture under.
@@ -153,19 +157,35 @@ impl fmt::Display for Pattern {
     }
 }
 
-/// Backtracking match: placeholders try their longest value first.
-fn match_from(segments: &[Segment], rest: &str, captures: &mut Captures) -> bool {
+/// Backtracking match: placeholders try their longest value first. `failed` holds the
+/// (segments left, bytes left) pairs known not to match, so several `{text}` on a long line
+/// that does not fit stay quick instead of trying every split.
+fn match_from(
+    segments: &[Segment],
+    rest: &str,
+    captures: &mut Captures,
+    failed: &mut HashSet<(usize, usize)>,
+) -> bool {
     let Some((first, others)) = segments.split_first() else {
         return rest.is_empty();
     };
-    match first {
+    if failed.contains(&(segments.len(), rest.len())) {
+        return false;
+    }
+    let found = match first {
         Segment::Literal(text) => rest
             .strip_prefix(text.as_str())
-            .is_some_and(|after| match_from(others, after, captures)),
+            .is_some_and(|after| match_from(others, after, captures, failed)),
         Segment::Placeholder { kind, name } => {
-            let ends = (0..=rest.len())
+            // Only `{text}` may hold a space.
+            let longest = match kind {
+                Kind::Text => rest.len(),
+                _ => rest.find(' ').unwrap_or(rest.len()),
+            };
+            let ends = (0..=longest)
                 .rev()
                 .filter(|&end| rest.is_char_boundary(end));
+            let mut found = false;
             for end in ends {
                 let value = &rest[..end];
                 if !kind.accepts(value) {
@@ -175,14 +195,19 @@ fn match_from(segments: &[Segment], rest: &str, captures: &mut Captures) -> bool
                 if let Some(n) = name {
                     captures.push((n.clone(), value.to_string()));
                 }
-                if match_from(others, &rest[end..], captures) {
-                    return true;
+                if match_from(others, &rest[end..], captures, failed) {
+                    found = true;
+                    break;
                 }
                 captures.truncate(mark);
             }
-            false
+            found
         }
+    };
+    if !found {
+        failed.insert((segments.len(), rest.len()));
     }
+    found
 }
 
 #[cfg(test)]
@@ -260,5 +285,53 @@ mod tests {
         assert!(err("{int").contains("unclosed"));
         assert!(err("a } b").contains("lone `}`"));
         assert!(err("{int:bad-name}").contains("capture name `bad-name`"));
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn fits(pattern: &str, line: &str) -> bool {
+        Pattern::parse(pattern).unwrap().matches(line).is_some()
+    }
+
+    #[test]
+    fn float_takes_every_f64_rust_prints() {
+        for value in [
+            1e-7,
+            1e21,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            0.1 + 0.2,
+        ] {
+            for shown in [format!("{value}"), format!("{value:?}")] {
+                assert!(fits("x={float}", &format!("x={shown}")), "{shown}");
+            }
+        }
+        assert!(!fits("{float}", "infinity") && !fits("{float}", "nan") && !fits("{float}", "e5"));
+    }
+
+    #[test]
+    fn unicode_text_around_placeholders() {
+        assert!(fits("→ {word:w} ✓ {int}", "→ héllo ✓ 42"));
+        assert!(fits("{text}é", "ééé"));
+        assert!(!fits("{time}", "0é:00:00"));
+    }
+
+    #[test]
+    fn many_placeholders_on_a_long_line_that_does_not_fit_are_quick() {
+        let line = format!("{} end", "a: ".repeat(150));
+        let started = Instant::now();
+        assert!(!fits("{text}: {text}: {text}: {text}: {int}", &line));
+        assert!(!fits("{word} {word} {word} {word} {int}", &line));
+        assert!(
+            started.elapsed() < Duration::from_millis(200),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }

@@ -51,19 +51,45 @@ fn texts(lines: &[Line]) -> Vec<&str> {
     lines.iter().map(|l| l.text.as_str()).collect()
 }
 
+/// How many diff rows a failure shows: a run of thousands of lines shows the part around
+/// its first difference.
+const DIFF_ROWS_SHOWN: usize = 60;
+
 fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
-    let mut out = String::new();
     let mut actual = lines.iter();
-    for row in rows {
-        let (sign, text, at) = match row {
-            DiffRow::Same(t) => (' ', t, actual.next().map(|l| l.at)),
-            DiffRow::Extra(t) => ('+', t, actual.next().map(|l| l.at)),
-            DiffRow::Missing(t) => ('-', t, None),
-        };
-        let time = at
-            .map(|a| format!("{:6.2}s", a.as_secs_f64()))
-            .unwrap_or_else(|| " ".repeat(7));
-        out.push_str(&format!("        {time} {sign} {text}\n"));
+    let printed: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let (sign, text, at) = match row {
+                DiffRow::Same(t) => (' ', t, actual.next().map(|l| l.at)),
+                DiffRow::Extra(t) => ('+', t, actual.next().map(|l| l.at)),
+                DiffRow::Missing(t) => ('-', t, None),
+            };
+            let time = at
+                .map(|a| format!("{:6.2}s", a.as_secs_f64()))
+                .unwrap_or_else(|| " ".repeat(7));
+            format!("        {time} {sign} {text}\n")
+        })
+        .collect();
+    if printed.len() <= DIFF_ROWS_SHOWN {
+        return printed.concat();
+    }
+    let first_difference = rows
+        .iter()
+        .position(|r| !matches!(r, DiffRow::Same(_)))
+        .unwrap_or(0);
+    let from = first_difference.saturating_sub(10);
+    let to = (from + DIFF_ROWS_SHOWN).min(printed.len());
+    let mut out = String::new();
+    if from > 0 {
+        out.push_str(&format!("        ... {from} row(s) before\n"));
+    }
+    out.push_str(&printed[from..to].concat());
+    if to < printed.len() {
+        out.push_str(&format!(
+            "        ... {} row(s) after\n",
+            printed.len() - to
+        ));
     }
     out
 }
@@ -100,6 +126,31 @@ mod tests {
         assert!(progress(3, 64, false, "lesson02", "x", Duration::ZERO).contains("FAIL"));
         let text = summary(63, 1, Duration::from_secs(12));
         assert_eq!(text.lines().last(), Some("verify: 63 passed, 1 failed"));
+    }
+
+    #[test]
+    fn a_long_diff_shows_the_part_around_its_first_difference() {
+        let rows: Vec<DiffRow> = (0..1000)
+            .map(|i| {
+                if i == 500 {
+                    DiffRow::Missing("gone".into())
+                } else {
+                    DiffRow::Same(format!("line {i}"))
+                }
+            })
+            .collect();
+        let lines: Vec<Line> = (0..999)
+            .map(|i| Line {
+                text: format!("line {i}"),
+                at: Duration::ZERO,
+            })
+            .collect();
+        let text = diff_text(&rows, &lines);
+        assert!(text.lines().count() <= DIFF_ROWS_SHOWN + 2, "{text}");
+        assert!(
+            text.contains("... 490 row(s) before") && text.contains("- gone"),
+            "{text}"
+        );
     }
 
     #[test]

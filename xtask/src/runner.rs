@@ -9,7 +9,7 @@
 use crate::checks::Line;
 use crate::spec::{RunSpec, SignalWhen};
 use nix::sys::signal::{Signal, killpg};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -49,7 +49,8 @@ pub struct Outcome {
 enum Event {
     Line(Stream, Line),
     Closed,
-    Exited(ExitStatus, Duration),
+    /// The example exited (not yet reaped) this long after its start.
+    Exited(Duration),
 }
 
 #[derive(Clone, Copy)]
@@ -91,9 +92,16 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
         start,
         events.clone(),
     );
+    // Waits for the exit without reaping it: until main reaps it, the pid (and so the
+    // process group id) stays taken, so a signal main sends cannot reach a recycled group.
     thread::spawn(move || {
-        if let Ok(status) = child.wait() {
-            let _ = events.send(Event::Exited(status, start.elapsed()));
+        let exited = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
+        let mut waited = waitid(Id::Pid(Pid::from_raw(pid)), exited);
+        while waited == Err(nix::errno::Errno::EINTR) {
+            waited = waitid(Id::Pid(Pid::from_raw(pid)), exited);
+        }
+        if waited.is_ok() {
+            let _ = events.send(Event::Exited(start.elapsed()));
         }
     });
 
@@ -113,13 +121,16 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
 
     while exit.is_none() {
         let now = start.elapsed();
-        if now >= plan.deadline && !timed_out {
+        // An example that has just exited (its event not read yet) gets no signal: it would
+        // only hit, and hide, the children it left running.
+        if now >= plan.deadline && !timed_out && running(group) {
             timed_out = true;
             let _ = killpg(group, Signal::SIGKILL);
         }
         if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
             && !signal_sent
             && now >= at
+            && running(group)
         {
             signal_sent = true;
             let _ = killpg(group, plan_signal.signal);
@@ -139,12 +150,15 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
                 }
             }
             Ok(Event::Closed) => closed += 1,
-            Ok(Event::Exited(status, at)) => exit = Some((status, at)),
+            Ok(Event::Exited(at)) => exit = Some(at),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    let (status, elapsed) = exit.ok_or("the example's waiter ended without a status")?;
+    let elapsed = exit.ok_or("the example's waiter ended without a status")?;
+    let status: ExitStatus = child
+        .wait()
+        .map_err(|e| format!("cannot reap {}: {e}", program.display()))?;
     let leftovers = sweep(pid);
     // A leftover may have held the pipes open: collect what it wrote until they close.
     let limit = Instant::now() + DRAIN_LIMIT;
@@ -153,7 +167,7 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
             Ok(Event::Line(Stream::Out, line)) => stdout.push(line),
             Ok(Event::Line(Stream::Err, line)) => stderr.push(line),
             Ok(Event::Closed) => closed += 1,
-            Ok(Event::Exited(..)) => {}
+            Ok(Event::Exited(_)) => {}
             Err(_) => break,
         }
     }
@@ -197,6 +211,12 @@ fn read_lines(
         }
         let _ = events.send(Event::Closed);
     });
+}
+
+/// Whether process `pid` has not exited yet (an exited one stays a zombie until reaped).
+fn running(pid: Pid) -> bool {
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    waitid(Id::Pid(pid), flags) == Ok(WaitStatus::StillAlive)
 }
 
 /// After the example exited: reaps the zombies of its group, waits up to `LEFTOVER_GRACE`
@@ -386,5 +406,20 @@ mod tests {
             "{:?}",
             outcome.elapsed
         );
+    }
+
+    #[test]
+    fn an_exited_example_is_not_running_but_keeps_its_pid_until_reaped() {
+        let mut child = Command::new("true").process_group(0).spawn().unwrap();
+        let pid = Pid::from_raw(i32::try_from(child.id()).unwrap());
+        let until = Instant::now() + Duration::from_secs(5);
+        while running(pid) && Instant::now() < until {
+            thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!running(pid), "`true` exits at once");
+        // Still a zombie: the pid, and the group id with it, cannot be given to another.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        assert!(stat.contains(") Z "), "{stat}");
+        assert!(child.wait().unwrap().success());
     }
 }

@@ -290,17 +290,22 @@ fn parse_run_line(line: &str, run: &mut RunSpec) -> Result<(), String> {
             }
         })
         .collect();
+    // At most a day: a larger value is a typo, and would overflow the runner's clock.
     let seconds = |s: &str| -> Result<f64, String> {
         s.parse::<f64>()
             .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0)
+            .filter(|v| (0.0..=86_400.0).contains(v))
             .ok_or_else(|| format!("`{s}` is not a number of seconds"))
     };
     match words[..] {
         ["exit", code] => {
+            // A process can only exit with 0..=255; anything else could never be seen.
             run.exit = code
-                .parse()
-                .map_err(|_| format!("`exit {code}`: the exit status is a whole number"))?;
+                .parse::<u8>()
+                .map_err(|_| {
+                    format!("`exit {code}`: the exit status is a whole number from 0 to 255")
+                })?
+                .into();
         }
         ["deadline", s] => run.deadline = Duration::from_secs_f64(seconds(s)?.max(0.1)),
         ["alone"] => run.alone = true,
@@ -560,5 +565,30 @@ line_at_least "Task is running" 1.0
                 Token::Bare("2".into()),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_numbers_are_errors_not_panics() {
+        for (text, wanted) in [
+            (
+                "[run]\ndeadline 1e30\n",
+                "x.txt:2: `1e30` is not a number of seconds",
+            ),
+            (
+                "[run]\nsignal INT at 1e300\n",
+                "x.txt:2: `1e300` is not a number of seconds",
+            ),
+            ("[run]\nsignal INT after \"x\" 1e300\n", "x.txt:2: `1e300`"),
+            ("[run]\nexit 256\n", "x.txt:2: `exit 256`"),
+            ("[run]\nexit -1\n", "x.txt:2: `exit -1`"),
+        ] {
+            let err = parse("x.txt", text).unwrap_err();
+            assert!(err.starts_with(wanted), "{text:?}: {err}");
+        }
     }
 }

@@ -162,7 +162,9 @@ fn run_batch(jobs: Vec<Job>, workers: usize, root: &Path, bin_dir: &Path, tally:
         });
     }
     drop(results);
+    let mut reported = 0;
     for (job, outcome) in finished.iter().take(count) {
+        reported += 1;
         tally.done += 1;
         let (failures, elapsed, details) = match &outcome {
             Ok(outcome) => {
@@ -191,6 +193,13 @@ fn run_batch(jobs: Vec<Job>, workers: usize, root: &Path, bin_dir: &Path, tally:
             print!("{details}");
         }
     }
+    // A worker that panicked took its job with it: that job failed, it did not pass.
+    if reported < count {
+        let lost = count - reported;
+        tally.done += lost;
+        tally.failed += lost;
+        println!("verify: {lost} example(s) of this batch were lost to a panic in verify (above)");
+    }
 }
 
 #[cfg(test)]
@@ -209,6 +218,26 @@ mod tests {
             spec: spec::parse(&file, expected).unwrap(),
             file,
         }
+    }
+
+    #[test]
+    fn a_job_lost_to_a_panic_counts_as_failed() {
+        let dir = std::env::temp_dir().join(format!("xtask-verify-lost-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut lost = job(&dir, "lost", "echo hi", "[stdout]\nhi\n");
+        // Not reachable from a parsed file (it caps seconds), but any panic would do.
+        lost.spec.run.signal = Some(spec::SignalPlan {
+            signal: nix::sys::signal::Signal::SIGINT,
+            when: spec::SignalWhen::At(f64::MAX),
+        });
+        let mut tally = Tally {
+            done: 0,
+            total: 1,
+            failed: 0,
+        };
+        run_batch(vec![lost], 1, &dir, &dir, &mut tally);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!((tally.done, tally.failed), (1, 1));
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! # Kill a thread by killing its process (SIGTERM)
+//!
+//! Ports `kill_process_sigterm.py` (book L07 "Example of Killing a Thread's Process",
+//! `process.terminate()`).
+//!
+//! The task runs in a child process and loops forever, printing `Task is running` every second.
+//! After five seconds the parent sends the child SIGTERM, waits two seconds more, reaps the
+//! child, reports how it ended and stops. The child has no handler for SIGTERM, so it dies on the
+//! spot: no `Task is running` follows the kill.
+//!
+//! The Rust twist: there is no way to kill a thread, in Rust as in Python. To make a task
+//! killable, run it in a process of its own and kill the process. Python's `Process` becomes a
+//! `fork` (nix): the child is a copy of this process that runs `task`. The parent then reaps the
+//! child with `waitpid`, which also tells how it ended (`process.exitcode` in Python). The report
+//! line is new: the book's program does not print it.
+//!
+//! Run it: `cargo run -p lesson07 --bin kill_process_sigterm`
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use nix::sys::prctl;
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid, fork, getpid, getppid};
+
+// custom function to be executed in the child process
+fn task() -> ! {
+    // run for ever
+    loop {
+        // block for a moment
+        sleep(Duration::from_secs(1));
+        // report a message
+        println!("Task is running");
+    }
+}
+
+/// In the child, right after `fork`: if the parent dies first, the child must not run on
+/// forever. PR_SET_PDEATHSIG asks Linux to send us SIGKILL when the thread that forked us ends
+/// (here the parent's main thread, which lives as long as the parent). The parent may have died
+/// already, between `fork` and this call; then our parent is now someone else (init, or a
+/// "subreaper"), and we leave at once.
+fn die_with_parent(parent: Pid) {
+    prctl::set_pdeathsig(Signal::SIGKILL).expect("prctl(PR_SET_PDEATHSIG) failed");
+    if getppid() != parent {
+        std::process::exit(1);
+    }
+}
+
+/// Reap the child, waiting at most `within`: `waitpid` with WNOHANG returns at once, so we look
+/// every 10 ms. A plain `waitpid` would wait forever for a child that never ends.
+fn reap(child: Pid, within: Duration) -> Option<WaitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        match waitpid(child, Some(WaitPidFlag::WNOHANG)).expect("waitpid failed") {
+            WaitStatus::StillAlive => {}
+            status => return Some(status),
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        sleep(Duration::from_millis(10));
+    }
+}
+
+/// How the child ended, with Python's `exitcode` convention first (-N: killed by signal N).
+fn describe(status: WaitStatus) -> String {
+    match status {
+        WaitStatus::Exited(_, code) => format!("Child exit code: {code} (it exited by itself)"),
+        WaitStatus::Signaled(_, signal, _) => {
+            format!("Child exit code: -{} (killed by {signal})", signal as i32)
+        }
+        other => format!("Child status: {other:?}"),
+    }
+}
+
+fn main() -> ExitCode {
+    // Flush before forking: the child gets a copy of everything in this process, including text
+    // still waiting in stdout's buffer, and both processes would then print it.
+    std::io::stdout().flush().expect("flush stdout");
+    let parent = getpid();
+    // create a new process to run the task (Python: `Process(target=task).start()`)
+    // SAFETY: fork is safe to call here because this process has only one thread so far. In a
+    // program with threads, the child gets a copy of the calling thread only: a lock another
+    // thread held at that instant (the allocator's, stdout's) stays locked in the child forever.
+    // So fork first, start threads after.
+    match unsafe { fork() }.expect("fork failed") {
+        ForkResult::Child => {
+            die_with_parent(parent);
+            task()
+        }
+        ForkResult::Parent { child } => run_parent(child),
+    }
+}
+
+fn run_parent(child: Pid) -> ExitCode {
+    // wait a while
+    sleep(Duration::from_secs(5));
+    // kill the new thread via the new process (Python: `process.terminate()`).
+    // The book prints its line first and kills after; the port kills first, so the child cannot
+    // slip a `Task is running` in between. (CPython's own run shows it can: the child's line
+    // landed inside the parent's.)
+    kill(child, Signal::SIGTERM).expect("kill failed");
+    println!("Killing the thread via its process");
+    // wait a while
+    sleep(Duration::from_secs(2));
+    // reap the child and report how it ended
+    let status = match reap(child, Duration::from_secs(2)) {
+        Some(status) => status,
+        None => {
+            println!("The child is still running 2 s later: sending SIGKILL");
+            kill(child, Signal::SIGKILL).expect("kill failed");
+            match reap(child, Duration::from_secs(2)) {
+                Some(status) => status,
+                None => {
+                    println!("The child did not end even after SIGKILL; giving up");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
+    println!("{}", describe(status));
+    // all done
+    println!("All done, stopping");
+    ExitCode::SUCCESS
+}
