@@ -30,7 +30,7 @@ const N: u64 = if cfg!(debug_assertions) {
 /// `MIN_TOTAL` in all (a release build is much faster, so it gets more, shorter trials).
 /// The speedup printed is the median of the trials' speedups, since one trial on a busy
 /// machine can be slowed by anything else that runs.
-const MIN_TRIALS: usize = 3;
+const MIN_TRIALS: usize = 5;
 const MAX_TRIALS: usize = 25;
 const MIN_TOTAL: Duration = Duration::from_secs(2);
 
