@@ -413,7 +413,7 @@ impl Check {
                 match got.iter().zip(&wanted).position(|(g, w)| g != w) {
                     _ if got == wanted => Ok(()),
                     Some(at) => Err(format!(
-                        "{result} number {} is {}, but the {value} of {key} order there is {}",
+                        "{result} number {} is {}, but taken in {key} order the {value} values give {} there",
                         at + 1,
                         got[at],
                         wanted[at]
