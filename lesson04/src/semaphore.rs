@@ -155,10 +155,10 @@ impl Core {
 
     fn release(&self) -> Result<(), TooManyReleases> {
         let mut counts = self.counts();
-        if let Some(bound) = self.bound {
-            if counts.available + counts.guarded >= bound {
-                return Err(TooManyReleases { bound });
-            }
+        if let Some(bound) = self.bound
+            && counts.available + counts.guarded >= bound
+        {
+            return Err(TooManyReleases { bound });
         }
         counts.available += 1;
         drop(counts);

@@ -252,6 +252,71 @@ impl Check {
         })
     }
 
+    /// What the check proves, in words (for `verify --explain`).
+    pub fn sentence(&self) -> String {
+        use Property::*;
+        match &self.property {
+            ElapsedAtLeast(s) => format!("the run took at least {s} s"),
+            ElapsedAtMost(s) => format!("the run took at most {s} s"),
+            ElapsedAtLeastSum(n, d) if *d == 1.0 => format!(
+                "the run took at least the sum of the `{n}` values: the parts that took them did not overlap"
+            ),
+            ElapsedAtLeastSum(n, d) => format!(
+                "the run took at least the sum of the `{n}` values divided by {d}: at most {d} of those parts ran at once"
+            ),
+            ElapsedBelowSum(n) => format!(
+                "the run took less than the sum of the `{n}` values: some of those parts overlapped"
+            ),
+            ElapsedAtLeastMax(n) => {
+                format!(
+                    "the run took at least the largest `{n}` value: it waited for the longest part"
+                )
+            }
+            LineAtLeast(p, s) => {
+                format!("the first line `{p}` came no sooner than {s} s after the start")
+            }
+            LineAtMost(p, s) => format!("the first line `{p}` came within {s} s of the start"),
+            GapAtLeast(p, q, s) => {
+                format!("the first line `{q}` came at least {s} s after the first line `{p}`")
+            }
+            GapAtMost(p, q, s) => {
+                format!("the first line `{q}` came at most {s} s after the first line `{p}`")
+            }
+            Before(p, q) => {
+                format!("every line `{q}` came after a line `{p}` with the same captured values")
+            }
+            NoneAfter(p, q) => format!("no line `{q}` came after the first line `{p}`"),
+            Count(n, c) => format!("exactly {c} `{n}` values were printed"),
+            All(n, op, v) => {
+                let words = match op {
+                    Op::Eq => "equal to",
+                    Op::Ne => "other than",
+                    Op::Lt => "below",
+                    Op::Le => "at most",
+                    Op::Gt => "above",
+                    Op::Ge => "at least",
+                };
+                format!("every `{n}` value is {words} {v}")
+            }
+            Same(a, b) => format!("the `{a}` values are the `{b}` values, in the same order"),
+            Ascending(n, slack) if *slack == 0.0 => {
+                format!("the `{n}` values never decrease, in the order they were printed")
+            }
+            Ascending(n, slack) => format!(
+                "the `{n}` values never fall by more than {slack}, in the order they were printed"
+            ),
+            InKeyOrder(r, v, k) => format!(
+                "the `{r}` values come in the order of their `{k}` keys (as the `{v}` values sorted by key)"
+            ),
+            Distinct(n) => format!("no `{n}` value appears twice"),
+            Permutation(n, a, b) => format!("the `{n}` values are {a} to {b}, each exactly once"),
+            OnlyLastAbove(n, v) => {
+                format!("only the last `{n}` value is above {v}; every earlier one is at most {v}")
+            }
+            NotPid(n) => format!("no `{n}` value is the process id of the example itself"),
+        }
+    }
+
     /// The capture names the check reads (each must be captured by some pattern).
     pub fn capture_names(&self) -> Vec<&str> {
         use Property::*;

@@ -1,8 +1,10 @@
-//! `cargo xtask lint`: each lesson's list (`examples.txt`), its `src/bin`, its expected files
-//! and its README agree; every example opens with a `//!` header; every expected file parses;
-//! the root README names every example.
+//! `cargo xtask lint`: each lesson's list (`examples.txt`), its `src/bin`, its expected and
+//! break files and its README agree; every example opens with a `//!` header; every expected
+//! file parses; every break file parses and fits the source it changes; the root README names
+//! every example.
 
-use crate::{spec, workspace};
+use crate::verify::Job;
+use crate::{breaking, breaks, spec, workspace};
 use std::path::Path;
 
 /// Every disagreement found, one sentence each; empty when all agree.
@@ -28,12 +30,20 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                 ));
             }
         }
-        for name in workspace::expected_files(root, package) {
-            if !listed.contains(&name.as_str()) {
-                found.push(format!(
-                    "{} belongs to no example of {package}/examples.txt",
-                    workspace::expected_file(package, &name)
-                ));
+        for (dir, file_of) in [
+            (
+                "expected",
+                workspace::expected_file as fn(&str, &str) -> String,
+            ),
+            ("breaks", breaks::file_of),
+        ] {
+            for name in workspace::text_files(root, package, dir) {
+                if !listed.contains(&name.as_str()) {
+                    found.push(format!(
+                        "{} belongs to no example of {package}/examples.txt",
+                        file_of(package, &name)
+                    ));
+                }
             }
         }
         for name in &listed {
@@ -49,11 +59,18 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
             }
             let expected = workspace::expected_file(package, name);
             match std::fs::read_to_string(root.join(&expected)) {
-                Ok(text) => {
-                    if let Err(e) = spec::parse(&expected, &text) {
-                        found.push(e);
+                Ok(text) => match spec::parse(&expected, &text) {
+                    Ok(spec) => {
+                        let job = Job {
+                            package: package.into(),
+                            name: name.to_string(),
+                            file: expected,
+                            spec,
+                        };
+                        found.extend(break_problems(root, &job));
                     }
-                }
+                    Err(e) => found.push(e),
+                },
                 Err(_) => found.push(format!("{expected} is missing: every example needs one")),
             }
             if let Ok(readme) = &readme
@@ -69,6 +86,25 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
         }
     }
     Ok(found)
+}
+
+/// What is wrong with the example's break file: missing, malformed, or a break that does not
+/// fit its source or names a check the expected file lacks.
+fn break_problems(root: &Path, job: &Job) -> Vec<String> {
+    let file = breaks::file_of(&job.package, &job.name);
+    let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+        return vec![format!(
+            "{file} is missing: every example needs at least one break (xtask/README.md)"
+        )];
+    };
+    let source = workspace::source_file(&job.package, &job.name);
+    match breaks::parse(&file, &text, &source) {
+        Ok(found) => found
+            .iter()
+            .filter_map(|b| breaking::check_break(root, job, &file, b).err())
+            .collect(),
+        Err(e) => vec![e],
+    }
 }
 
 /// Whether a markdown table row of `readme` names `` `name` ``.
@@ -107,12 +143,15 @@ mod tests {
         std::fs::write(lesson.join("src/bin/unlisted.rs"), "//! x\n").unwrap();
         std::fs::write(lesson.join("expected/listed.txt"), "[bogus]\n").unwrap();
         std::fs::write(lesson.join("expected/stray.txt"), "").unwrap();
+        std::fs::create_dir_all(lesson.join("breaks")).unwrap();
+        std::fs::write(lesson.join("breaks/gone.txt"), "").unwrap();
         let found = problems(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         let wanted = [
             "lesson09/README.md is missing",
             "lesson09/src/bin/unlisted.rs is not in lesson09/examples.txt",
             "lesson09/expected/stray.txt belongs to no example",
+            "lesson09/breaks/gone.txt belongs to no example",
             "lesson09/src/bin/listed.rs does not open with its `//!` header",
             "lesson09/expected/listed.txt:1: unknown section `[bogus]`",
             "README.md does not name `listed`",
@@ -124,5 +163,44 @@ mod tests {
                 "{problem:?} should start with {start:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_break_file_must_exist_and_fit_its_source_and_checks() {
+        let dir = std::env::temp_dir().join(format!("xtask-lint-breaks-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lesson09/src/bin")).unwrap();
+        std::fs::create_dir_all(dir.join("lesson09/breaks")).unwrap();
+        std::fs::write(
+            dir.join("lesson09/src/bin/x.rs"),
+            "fn main() {\n    go();\n}\n",
+        )
+        .unwrap();
+        let job = Job {
+            package: "lesson09".into(),
+            name: "x".into(),
+            file: "lesson09/expected/x.txt".into(),
+            spec: spec::parse("x.txt", "[stdout]\n{int:n}\n[checks]\nall n > 0\n").unwrap(),
+        };
+        let problems = |text: &str| {
+            std::fs::write(dir.join("lesson09/breaks/x.txt"), text).unwrap();
+            break_problems(&dir, &job)
+        };
+        let good = "[break b]\nwhy: w\nline: go();\ncaught by: check all n > 0\n";
+        assert_eq!(problems(good), Vec::<String>::new());
+        let missing_line = problems("[break b]\nwhy: w\nline: stop();\ncaught by: stdout\n");
+        assert!(
+            missing_line[0].contains("no line reads `stop();`"),
+            "{missing_line:?}"
+        );
+        let no_check = problems("[break b]\nwhy: w\nline: go();\ncaught by: check all n > 1\n");
+        assert!(no_check[0].contains("names no check"), "{no_check:?}");
+        let other = problems(
+            "[break b]\nwhy: w\nfile: lesson09/src/bin/y.rs\nline: go();\ncaught by: stdout\n",
+        );
+        assert!(other[0].contains("another example's source"), "{other:?}");
+        std::fs::remove_file(dir.join("lesson09/breaks/x.txt")).unwrap();
+        let gone = break_problems(&dir, &job);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(gone[0].contains("is missing"), "{gone:?}");
     }
 }

@@ -2,16 +2,25 @@
 //!
 //! - `cargo xtask verify [FILTER...] [--list] [--jobs N]`: run every example (or those of the
 //!   lessons and examples named) and check each against `lessonNN/expected/<example>.txt`.
+//! - `cargo xtask verify --breaks [FILTER...]`: apply each example's breaks
+//!   (`lessonNN/breaks/<example>.txt`) in a scratch copy and require verify to turn red.
+//! - `cargo xtask verify --explain EXAMPLE`: what each check of the example proves, and which
+//!   break it catches.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //!
 //! Bad use gets one line saying what to do, and exit status 2.
 
+mod breaking;
+mod breaks;
 mod checks;
+mod explain;
+mod interrupt;
 mod lint;
 mod matcher;
 mod pattern;
 mod report;
 mod runner;
+mod scratch;
 mod spec;
 mod verdict;
 mod verify;
@@ -20,18 +29,24 @@ mod workspace;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--jobs N]
+       cargo xtask verify --breaks [LESSON|EXAMPLE...] [--jobs N]
+       cargo xtask verify --explain EXAMPLE
        cargo xtask lint
 
-verify  runs every example and checks it against its expected file (xtask/README.md)
-lint    checks that each lesson's examples.txt, src/bin, expected files and README agree";
+verify            runs every example and checks it against its expected file (xtask/README.md)
+verify --breaks   applies each example's breaks in a scratch copy; each must turn verify red
+verify --explain  says what each check of an example proves and which break it catches
+lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree";
 
-/// Examples mostly sleep, so many run at once; `alone` ones run with nothing beside them.
-const DEFAULT_JOBS: usize = 16;
+/// Examples mostly sleep, and those that compute compare like with like in the same run, so
+/// all of them run at once.
+const DEFAULT_JOBS: usize = 64;
 
 fn main() -> ExitCode {
     match arguments(std::env::args_os().skip(1)).and_then(|args| run(&args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(verify::Status::Passed) => ExitCode::SUCCESS,
+        Ok(verify::Status::Failed) => ExitCode::FAILURE,
+        Ok(verify::Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
         Err(message) => {
             eprintln!("xtask: {message}");
             ExitCode::from(2)
@@ -48,7 +63,7 @@ fn arguments(raw: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String
     .collect()
 }
 
-fn run(args: &[String]) -> Result<bool, String> {
+fn run(args: &[String]) -> Result<verify::Status, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(
             "no command given; use `cargo xtask verify` or `cargo xtask lint` (`cargo xtask help`)"
@@ -56,7 +71,16 @@ fn run(args: &[String]) -> Result<bool, String> {
         );
     };
     match command.as_str() {
-        "verify" => verify::verify(&verify_options(rest)?),
+        "verify" => {
+            let options = verify_options(rest)?;
+            if let Some(example) = &options.explain {
+                explain::explain(example).map(|()| verify::Status::Passed)
+            } else if options.breaks {
+                breaking::verify_breaks(&options)
+            } else {
+                verify::verify(&options)
+            }
+        }
         "lint" => {
             if let Some(extra) = rest.first() {
                 return Err(format!("`lint` takes no arguments, got `{extra}`"));
@@ -70,11 +94,15 @@ fn run(args: &[String]) -> Result<bool, String> {
             } else {
                 println!("lint: {} problem(s)", problems.len());
             }
-            Ok(problems.is_empty())
+            Ok(if problems.is_empty() {
+                verify::Status::Passed
+            } else {
+                verify::Status::Failed
+            })
         }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
-            Ok(true)
+            Ok(verify::Status::Passed)
         }
         other => Err(format!(
             "unknown command `{other}`; use `verify` or `lint` (`cargo xtask help`)"
@@ -91,6 +119,14 @@ fn verify_options(args: &[String]) -> Result<verify::Options, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--list" => options.list = true,
+            "--breaks" => options.breaks = true,
+            "--explain" => {
+                let example = args
+                    .next()
+                    .filter(|a| !a.starts_with('-'))
+                    .ok_or("`--explain` needs an example, e.g. `--explain semaphore`")?;
+                options.explain = Some(example.clone());
+            }
             "--jobs" | "-j" => {
                 let value = args
                     .next()
@@ -105,11 +141,18 @@ fn verify_options(args: &[String]) -> Result<verify::Options, String> {
             }
             flag if flag.starts_with('-') => {
                 return Err(format!(
-                    "unknown option `{flag}` for verify; use --list or --jobs N (`cargo xtask help`)"
+                    "unknown option `{flag}` for verify; use --list, --jobs N, --breaks or --explain EXAMPLE (`cargo xtask help`)"
                 ));
             }
             filter => options.filters.push(filter.to_string()),
         }
+    }
+    let modes = [options.list, options.breaks, options.explain.is_some()];
+    if modes.iter().filter(|m| **m).count() > 1 {
+        return Err("use one of --list, --breaks and --explain at a time".into());
+    }
+    if options.explain.is_some() && !options.filters.is_empty() {
+        return Err("`--explain` takes one example and no other filter".into());
     }
     Ok(options)
 }
@@ -132,6 +175,10 @@ mod tests {
         assert!(err(&["verify", "--jobs", "0"]).contains("from 1 to 256"));
         assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
         assert!(err(&["lint", "extra"]).contains("takes no arguments"));
+        assert!(err(&["verify", "--explain"]).contains("needs an example"));
+        assert!(err(&["verify", "--explain", "nosuch"]).contains("no example named `nosuch`"));
+        assert!(err(&["verify", "--breaks", "--list"]).contains("one of --list"));
+        assert!(err(&["verify", "--breaks", "nosuch"]).starts_with("no lesson or example named"));
     }
 
     #[test]

@@ -8,17 +8,30 @@ use crate::spec::Spec;
 use crate::verdict::Failure;
 use std::time::Duration;
 
+/// How one example's run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Passed,
+    Failed,
+    /// Cut short by Ctrl-C or SIGTERM to verify.
+    Interrupted,
+}
+
 /// The progress line: `[ 3/64] ok    lesson02 run_function   1.0 s`.
 pub fn progress(
     done: usize,
     total: usize,
-    passed: bool,
+    mark: Mark,
     lesson: &str,
     example: &str,
     elapsed: Duration,
 ) -> String {
     let width = total.to_string().len();
-    let mark = if passed { "ok  " } else { "FAIL" };
+    let mark = match mark {
+        Mark::Passed => "ok  ",
+        Mark::Failed => "FAIL",
+        Mark::Interrupted => "CUT ",
+    };
     format!(
         "[{done:>width$}/{total}] {mark}  {lesson} {example:<28} {:>5.1} s",
         elapsed.as_secs_f64()
@@ -94,10 +107,16 @@ fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
     out
 }
 
-/// The closing lines: the wall time, then the summary alone on its line.
-pub fn summary(passed: usize, failed: usize, wall: Duration) -> String {
+/// The closing lines: the wall time, then the summary alone on its line (naming the examples
+/// cut short only when verify was interrupted).
+pub fn summary(passed: usize, failed: usize, interrupted: usize, wall: Duration) -> String {
+    let cut = if interrupted > 0 {
+        format!(", {interrupted} interrupted")
+    } else {
+        String::new()
+    };
     format!(
-        "verify: all examples run in {:.1} s\nverify: {passed} passed, {failed} failed",
+        "verify: all examples run in {:.1} s\nverify: {passed} passed, {failed} failed{cut}",
         wall.as_secs_f64()
     )
 }
@@ -113,7 +132,7 @@ mod tests {
         let line = progress(
             3,
             64,
-            true,
+            Mark::Passed,
             "lesson02",
             "run_function",
             Duration::from_millis(1040),
@@ -123,9 +142,17 @@ mod tests {
             "{line}"
         );
         assert!(line.ends_with("1.0 s"));
-        assert!(progress(3, 64, false, "lesson02", "x", Duration::ZERO).contains("FAIL"));
-        let text = summary(63, 1, Duration::from_secs(12));
+        assert!(progress(3, 64, Mark::Failed, "lesson02", "x", Duration::ZERO).contains("FAIL"));
+        assert!(
+            progress(3, 64, Mark::Interrupted, "lesson02", "x", Duration::ZERO).contains("CUT")
+        );
+        let text = summary(63, 1, 0, Duration::from_secs(12));
         assert_eq!(text.lines().last(), Some("verify: 63 passed, 1 failed"));
+        let text = summary(40, 1, 5, Duration::from_secs(12));
+        assert_eq!(
+            text.lines().last(),
+            Some("verify: 40 passed, 1 failed, 5 interrupted")
+        );
     }
 
     #[test]
@@ -170,11 +197,13 @@ mod tests {
             ended: Ended::Code(0),
             elapsed: Duration::from_millis(2),
             timed_out: false,
+            interrupted: false,
             leftovers: Vec::new(),
         };
         let failures = vec![Failure {
             what: "[stdout] (x.txt)".into(),
             why: "stdout ended early".into(),
+            reason: crate::verdict::Reason::Stdout,
         }];
         let text = failure(&failures, &spec, &outcome);
         assert!(

@@ -15,6 +15,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -42,6 +43,8 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// The deadline passed and the group was killed.
     pub timed_out: bool,
+    /// verify was interrupted (Ctrl-C, SIGTERM) while the example ran, and killed its group.
+    pub interrupted: bool,
     /// Processes of the group alive after the example exited: `pid (name)`.
     pub leftovers: Vec<String>,
 }
@@ -65,8 +68,14 @@ pub fn become_subreaper() -> Result<(), String> {
         .map_err(|e| format!("cannot become a child subreaper: {e}"))
 }
 
-/// Runs `program` in `dir` under the rules of `plan`.
-pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String> {
+/// Runs `program` in `dir` under the rules of `plan`; when `stop` is raised, the example's
+/// whole group is killed at once and the run ends as interrupted.
+pub fn run(
+    program: &Path,
+    dir: &Path,
+    plan: &RunSpec,
+    stop: &AtomicBool,
+) -> Result<Outcome, String> {
     let start = Instant::now();
     let mut child = Command::new(program)
         .current_dir(dir)
@@ -115,6 +124,7 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
     };
     let mut signal_sent = false;
     let mut timed_out = false;
+    let mut interrupted = false;
     let mut closed = 0;
     let mut exit = None;
     let group = Pid::from_raw(pid);
@@ -125,6 +135,10 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
         // only hit, and hide, the children it left running.
         if now >= plan.deadline && !timed_out && running(group) {
             timed_out = true;
+            let _ = killpg(group, Signal::SIGKILL);
+        }
+        if stop.load(Ordering::SeqCst) && !interrupted && !timed_out && running(group) {
+            interrupted = true;
             let _ = killpg(group, Signal::SIGKILL);
         }
         if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
@@ -182,6 +196,7 @@ pub fn run(program: &Path, dir: &Path, plan: &RunSpec) -> Result<Outcome, String
         ended,
         elapsed,
         timed_out,
+        interrupted,
         leftovers,
     })
 }
@@ -300,7 +315,7 @@ mod tests {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )
         .unwrap();
-        let outcome = run(&program, &dir, &plan).unwrap();
+        let outcome = run(&program, &dir, &plan, &AtomicBool::new(false)).unwrap();
         let _ = std::fs::remove_file(&program);
         outcome
     }

@@ -21,7 +21,6 @@ pub struct Spec {
 pub struct RunSpec {
     pub exit: i32,
     pub deadline: Duration,
-    pub alone: bool,
     pub signal: Option<SignalPlan>,
 }
 
@@ -30,7 +29,6 @@ impl Default for RunSpec {
         RunSpec {
             exit: 0,
             deadline: Duration::from_secs(20),
-            alone: false,
             signal: None,
         }
     }
@@ -51,11 +49,13 @@ pub enum SignalWhen {
     After(Pattern, f64),
 }
 
-/// Something with the line of the expected file it came from.
+/// Something with the line of the expected file it came from, and the `#` comment lines
+/// right above it (the file's own words for why it is there).
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub item: T,
     pub line: usize,
+    pub comment: String,
 }
 
 /// One step of a stream's expected lines.
@@ -106,13 +106,24 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
     let mut seen: Vec<&str> = Vec::new();
     // The any-order block being read, with the line that opened it.
     let mut block: Option<(Vec<Entry>, usize)> = None;
+    // The comment lines read since the last line of another kind.
+    let mut comment = String::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
         let fail = |reason: String| format!("{name}:{number}: {reason}");
         let line = raw.trim_end();
-        if line.trim().is_empty() || line.starts_with('#') {
+        if let Some(words) = line.strip_prefix('#') {
+            if !comment.is_empty() {
+                comment.push(' ');
+            }
+            comment.push_str(words.trim());
             continue;
         }
+        if line.trim().is_empty() {
+            comment.clear();
+            continue;
+        }
+        let comment = std::mem::take(&mut comment);
         if line.starts_with('[') {
             if let Some((_, opened)) = block {
                 return Err(fail(format!(
@@ -158,6 +169,7 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
                 spec.checks.push(Located {
                     item: check,
                     line: number,
+                    comment,
                 });
             }
             Section::Never => {
@@ -165,6 +177,7 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
                 spec.never.push(Located {
                     item: pattern,
                     line: number,
+                    comment,
                 });
             }
             Section::Stdout | Section::Stderr => {
@@ -308,7 +321,6 @@ fn parse_run_line(line: &str, run: &mut RunSpec) -> Result<(), String> {
                 .into();
         }
         ["deadline", s] => run.deadline = Duration::from_secs_f64(seconds(s)?.max(0.1)),
-        ["alone"] => run.alone = true,
         ["signal", sig, "at", s] => {
             run.signal = Some(SignalPlan {
                 signal: signal_named(sig)?,
@@ -329,7 +341,7 @@ fn parse_run_line(line: &str, run: &mut RunSpec) -> Result<(), String> {
         }
         _ => {
             return Err(format!(
-                "unknown [run] line `{line}`; use `exit N`, `deadline S`, `alone`, `signal SIG at S` or `signal SIG after \"PATTERN\" S`"
+                "unknown [run] line `{line}`; use `exit N`, `deadline S`, `signal SIG at S` or `signal SIG after \"PATTERN\" S`"
             ));
         }
     }
@@ -391,7 +403,6 @@ mod tests {
 [run]
 exit 3
 deadline 12.5
-alone
 signal INT after "Press Ctrl-C to stop" 0.5
 
 [stdout]
@@ -412,6 +423,8 @@ Can you see me?
 
 [checks]
 elapsed_at_least_sum sleep
+# the task ran
+# for a second
 line_at_least "Task is running" 1.0
 "#;
 
@@ -420,7 +433,6 @@ line_at_least "Task is running" 1.0
         let spec = parse("x.txt", GOOD).unwrap();
         assert_eq!(spec.run.exit, 3);
         assert_eq!(spec.run.deadline, Duration::from_secs_f64(12.5));
-        assert!(spec.run.alone);
         let plan = spec.run.signal.unwrap();
         assert_eq!(plan.signal, Signal::SIGINT);
         assert!(
@@ -430,14 +442,14 @@ line_at_least "Task is running" 1.0
         let Item::Line(ref running) = spec.stdout[1] else {
             panic!("a line")
         };
-        assert_eq!((running.min, running.max, running.line), (3, 5, 10));
+        assert_eq!((running.min, running.max, running.line), (3, 5, 9));
         let Item::Line(ref literal) = spec.stdout[2] else {
             panic!("a line")
         };
         assert_eq!(literal.pattern.to_string(), "@literal at sign");
         let Item::AnyOrder {
             entries: ref block,
-            line: 12,
+            line: 11,
         } = spec.stdout[3]
         else {
             panic!("a block")
@@ -451,7 +463,9 @@ line_at_least "Task is running" 1.0
         assert_eq!(spec.stderr.len(), 1);
         assert_eq!(spec.never.len(), 1);
         assert_eq!(spec.checks.len(), 2);
-        assert_eq!(spec.checks[1].line, 26);
+        assert_eq!(spec.checks[1].line, 27);
+        assert_eq!(spec.checks[0].comment, "");
+        assert_eq!(spec.checks[1].comment, "the task ran for a second");
     }
 
     #[test]
@@ -466,7 +480,6 @@ line_at_least "Task is running" 1.0
     fn defaults_expect_exit_zero_and_empty_streams() {
         let spec = parse("x.txt", "").unwrap();
         assert_eq!(spec.run.exit, 0);
-        assert!(!spec.run.alone);
         assert!(spec.stdout.is_empty() && spec.stderr.is_empty() && spec.checks.is_empty());
     }
 

@@ -6,17 +6,68 @@ use crate::matcher::{self, Capture};
 use crate::runner::{Ended, Outcome};
 use crate::spec::{Item, Spec};
 
-/// One reason a run fails: what failed (a check and where it is written) and why.
+/// One reason a run fails: what failed (a check and where it is written), why, and its kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub what: String,
     pub why: String,
+    pub reason: Reason,
+}
+
+/// The kinds of failure, as a break file names them after `caught by:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    Deadline,
+    CleanUp,
+    ExitStatus,
+    Never,
+    Stdout,
+    Stderr,
+    /// A `[checks]` line, as written.
+    Check(String),
+}
+
+impl Reason {
+    /// Reads `stdout`, `exit status`, `check all racy != 0`, ...
+    pub fn parse(text: &str) -> Result<Reason, String> {
+        Ok(match text.trim() {
+            "deadline" => Reason::Deadline,
+            "clean-up" => Reason::CleanUp,
+            "exit status" => Reason::ExitStatus,
+            "never" => Reason::Never,
+            "stdout" => Reason::Stdout,
+            "stderr" => Reason::Stderr,
+            other => match other.strip_prefix("check ") {
+                Some(check) if !check.trim().is_empty() => Reason::Check(check.trim().into()),
+                _ => {
+                    return Err(format!(
+                        "unknown failure `{other}`; use `check <a [checks] line>`, `stdout`, `stderr`, `never`, `exit status`, `deadline` or `clean-up`"
+                    ));
+                }
+            },
+        })
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Deadline => f.write_str("deadline"),
+            Reason::CleanUp => f.write_str("clean-up"),
+            Reason::ExitStatus => f.write_str("exit status"),
+            Reason::Never => f.write_str("never"),
+            Reason::Stdout => f.write_str("stdout"),
+            Reason::Stderr => f.write_str("stderr"),
+            Reason::Check(check) => write!(f, "check {check}"),
+        }
+    }
 }
 
 /// Every failure of the run; empty when the example did what its expected file says.
 pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
     let mut failures = Vec::new();
-    let mut fail = |what: String, why: String| failures.push(Failure { what, why });
+    let mut fail =
+        |what: String, why: String, reason: Reason| failures.push(Failure { what, why, reason });
     if outcome.timed_out {
         fail(
             "deadline".into(),
@@ -24,6 +75,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
                 "timed out after {:.0} s; its process group was killed",
                 spec.run.deadline.as_secs_f64()
             ),
+            Reason::Deadline,
         );
     }
     if !outcome.leftovers.is_empty() {
@@ -33,6 +85,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
                 "left a child running after it exited: {} (killed)",
                 outcome.leftovers.join(", ")
             ),
+            Reason::CleanUp,
         );
     }
     if !outcome.timed_out && outcome.ended != Ended::Code(spec.run.exit) {
@@ -43,6 +96,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         fail(
             "exit status".into(),
             format!("ended with {how}, not exit status {}", spec.run.exit),
+            Reason::ExitStatus,
         );
     }
     for never in &spec.never {
@@ -54,14 +108,15 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
             fail(
                 format!("[never] `{}` ({file}:{})", never.item, never.line),
                 format!("`{}` appeared", line.text),
+                Reason::Never,
             );
         }
     }
     let mut values = Vec::new();
     let mut streams_fit = true;
-    for (name, items, lines) in [
-        ("stdout", &spec.stdout, &outcome.stdout),
-        ("stderr", &spec.stderr, &outcome.stderr),
+    for (name, items, lines, reason) in [
+        ("stdout", &spec.stdout, &outcome.stdout, Reason::Stdout),
+        ("stderr", &spec.stderr, &outcome.stderr, Reason::Stderr),
     ] {
         match match_lines(items, lines) {
             Ok(captures) => values.extend(captures.into_iter().map(|c| Value {
@@ -71,7 +126,11 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
             })),
             Err(why) => {
                 streams_fit = false;
-                fail(format!("[{name}] ({file})"), format!("{name} {why}"));
+                fail(
+                    format!("[{name}] ({file})"),
+                    format!("{name} {why}"),
+                    reason,
+                );
             }
         }
     }
@@ -97,6 +156,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
             fail(
                 format!("check `{}` ({file}:{})", check.item, check.line),
                 why,
+                Reason::Check(check.item.to_string()),
             );
         }
     }
@@ -130,6 +190,7 @@ mod tests {
             ended: Ended::Code(0),
             elapsed: Duration::from_secs_f64(elapsed),
             timed_out: false,
+            interrupted: false,
             leftovers: Vec::new(),
         }
     }

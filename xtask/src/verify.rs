@@ -1,12 +1,14 @@
-//! `cargo xtask verify`: select the examples, build their packages once, run them (in
-//! parallel, except those marked `alone`, which run with nothing beside them), judge each
-//! run against its expected file, and report.
+//! `cargo xtask verify`: select the examples, build their packages once, run them all side
+//! by side, judge each run against its expected file, and report. Ctrl-C or SIGTERM kills
+//! the examples still running, reports them as interrupted, and ends with status 130.
 
+use crate::report::{self, Mark};
 use crate::runner::{self, Outcome};
-use crate::spec::{self, Spec};
-use crate::{report, verdict, workspace};
+use crate::spec::{self, RunSpec, Spec};
+use crate::{interrupt, verdict, workspace};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -18,65 +20,169 @@ pub struct Options {
     pub filters: Vec<String>,
     pub list: bool,
     pub jobs: usize,
+    /// `--breaks`: apply every break and require red.
+    pub breaks: bool,
+    /// `--explain EXAMPLE`: say what the example's checks prove.
+    pub explain: Option<String>,
+}
+
+/// How a verify run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed,
+    Interrupted,
 }
 
 /// One example to run.
-struct Job {
-    package: String,
-    name: String,
-    file: String,
-    spec: Spec,
+#[derive(Debug)]
+pub struct Job {
+    pub package: String,
+    pub name: String,
+    /// Its expected file, relative to the root.
+    pub file: String,
+    pub spec: Spec,
 }
 
-/// Runs verify; `Ok(true)` when every example passed, `Err` for bad use (exit 2).
-pub fn verify(options: &Options) -> Result<bool, String> {
+/// Runs verify; `Err` for bad use (exit 2).
+pub fn verify(options: &Options) -> Result<Status, String> {
     let root = workspace::root();
     let jobs = select(&root, &options.filters)?;
     if options.list {
         for job in &jobs {
-            let alone = if job.spec.run.alone {
-                "  (runs alone)"
-            } else {
-                ""
-            };
-            println!("{} {}{alone}", job.package, job.name);
+            println!("{} {}", job.package, job.name);
         }
-        return Ok(true);
+        return Ok(Status::Passed);
     }
+    interrupt::install()?;
+    let stop = interrupt::flag();
     let started = Instant::now();
-    if !jobs.is_empty() && !build(&root, &jobs) {
-        eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
-        return Ok(false);
+    let packages = packages_of(&jobs);
+    if !jobs.is_empty() {
+        match build(&root, &packages, None, stop)? {
+            Built::Yes => {}
+            Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
+            Built::Failed(_) => {
+                eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
+                return Ok(Status::Failed);
+            }
+        }
     }
     runner::become_subreaper()?;
     let bin_dir = workspace::target_dir(&root).join("debug");
-    let (parallel, alone): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| !j.spec.run.alone);
-    let total = parallel.len() + alone.len();
-    let mut tally = Tally {
-        done: 0,
-        total,
-        failed: 0,
-    };
-    run_batch(parallel, options.jobs, &root, &bin_dir, &mut tally);
-    for job in alone {
-        run_batch(vec![job], 1, &root, &bin_dir, &mut tally);
-    }
-    println!(
-        "{}",
-        report::summary(tally.done - tally.failed, tally.failed, started.elapsed())
-    );
-    Ok(tally.failed == 0)
+    let total = jobs.len();
+    let tasks = jobs
+        .into_iter()
+        .map(|job| Task {
+            program: bin_dir.join(&job.name),
+            plan: job.spec.run.clone(),
+            data: job,
+        })
+        .collect();
+    let mut tally = Tally::default();
+    let unreported = run_parallel(tasks, options.jobs, &root, stop, |job, outcome| {
+        let (mark, elapsed, details) = judge(&job, &outcome);
+        tally.count(mark, &job.package, &job.name);
+        println!(
+            "{}",
+            report::progress(tally.done(), total, mark, &job.package, &job.name, elapsed)
+        );
+        if mark == Mark::Failed {
+            print!("{details}");
+        }
+    });
+    Ok(tally.finish(unreported, stop, started.elapsed()))
 }
 
+/// A run judged: its mark, how long it took, and the failure's report (empty when it passed).
+fn judge(job: &Job, outcome: &Result<Outcome, String>) -> (Mark, Duration, String) {
+    match outcome {
+        Ok(outcome) if outcome.interrupted => (Mark::Interrupted, outcome.elapsed, String::new()),
+        Ok(outcome) => {
+            let failures = verdict::judge(&job.spec, &job.file, outcome);
+            let details = report::failure(&failures, &job.spec, outcome);
+            let mark = if failures.is_empty() {
+                Mark::Passed
+            } else {
+                Mark::Failed
+            };
+            (mark, outcome.elapsed, details)
+        }
+        Err(why) => (Mark::Failed, Duration::ZERO, format!("      {why}\n")),
+    }
+}
+
+/// The counts of a batch, and the examples cut short.
+#[derive(Debug, Default)]
 struct Tally {
-    done: usize,
-    total: usize,
+    passed: usize,
     failed: usize,
+    cut_short: Vec<String>,
+}
+
+impl Tally {
+    fn count(&mut self, mark: Mark, package: &str, name: &str) {
+        match mark {
+            Mark::Passed => self.passed += 1,
+            Mark::Failed => self.failed += 1,
+            Mark::Interrupted => self.cut_short.push(format!("{package} {name}")),
+        }
+    }
+
+    fn done(&self) -> usize {
+        self.passed + self.failed + self.cut_short.len()
+    }
+
+    /// Prints the closing lines and says how the run ended. `unreported` examples never
+    /// reported: not started when verify was interrupted, else lost to a panic in verify.
+    fn finish(mut self, unreported: usize, stop: &AtomicBool, wall: Duration) -> Status {
+        let interrupted = stop.load(Ordering::SeqCst);
+        if interrupted {
+            println!(
+                "verify: interrupted; cut short: {}",
+                if self.cut_short.is_empty() {
+                    "none".to_string()
+                } else {
+                    self.cut_short.join(", ")
+                }
+            );
+            if unreported > 0 {
+                println!("verify: {unreported} example(s) not started");
+            }
+        } else if unreported > 0 {
+            self.failed += unreported;
+            println!("verify: {unreported} example(s) were lost to a panic in verify (above)");
+        }
+        println!(
+            "{}",
+            report::summary(self.passed, self.failed, self.cut_short.len(), wall)
+        );
+        if interrupted {
+            Status::Interrupted
+        } else if self.failed == 0 {
+            Status::Passed
+        } else {
+            Status::Failed
+        }
+    }
+}
+
+fn interrupted_before_running(count: usize) -> Status {
+    println!("verify: interrupted during the build; {count} example(s) not started");
+    println!("{}", report::summary(0, 0, 0, Duration::ZERO));
+    Status::Interrupted
+}
+
+/// The packages of `jobs`, each once, in order.
+pub fn packages_of(jobs: &[Job]) -> Vec<String> {
+    let mut packages: Vec<String> = jobs.iter().map(|j| j.package.clone()).collect();
+    packages.dedup();
+    packages
 }
 
 /// Turns the filters into jobs, in lesson and tour order; each expected file is parsed now,
 /// so a malformed one stops verify before anything runs.
-fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
+pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
     let lessons = workspace::lessons(root)?;
     for filter in filters {
         let known = lessons
@@ -122,40 +228,101 @@ fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
-/// Builds the binaries of every package that has a selected example, with the cargo that
-/// runs xtask.
-fn build(root: &Path, jobs: &[Job]) -> bool {
+/// How a build ended.
+#[derive(Debug)]
+pub enum Built {
+    Yes,
+    /// cargo failed; its stderr, when it was captured.
+    Failed(String),
+    Interrupted,
+}
+
+/// Builds the binaries of `packages` with the cargo that runs xtask. With `target`, it
+/// builds into that directory, keeps going past a binary that does not compile, and
+/// captures cargo's messages instead of showing them.
+pub fn build(
+    root: &Path,
+    packages: &[String],
+    target: Option<&Path>,
+    stop: &AtomicBool,
+) -> Result<Built, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
         .args(["build", "--quiet", "--bins"]);
-    let mut packages: Vec<&str> = jobs.iter().map(|j| j.package.as_str()).collect();
-    packages.dedup();
     for package in packages {
         command.args(["--package", package]);
     }
-    command.status().is_ok_and(|s| s.success())
+    let messages = std::env::temp_dir().join(format!("xtask-build-{}.txt", std::process::id()));
+    if let Some(target) = target {
+        command.arg("--keep-going").env("CARGO_TARGET_DIR", target);
+        let file = std::fs::File::create(&messages)
+            .map_err(|e| format!("cannot create {}: {e}", messages.display()))?;
+        command.stderr(file);
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let status = loop {
+        if stop.load(Ordering::SeqCst) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(Built::Interrupted);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("cannot wait for cargo: {e}")),
+        }
+    };
+    let captured = if target.is_some() {
+        let text = std::fs::read_to_string(&messages).unwrap_or_default();
+        let _ = std::fs::remove_file(&messages);
+        text
+    } else {
+        String::new()
+    };
+    Ok(if status.success() {
+        Built::Yes
+    } else {
+        Built::Failed(captured)
+    })
 }
 
-/// Runs `jobs` on `workers` threads and reports each as it finishes.
-fn run_batch(jobs: Vec<Job>, workers: usize, root: &Path, bin_dir: &Path, tally: &mut Tally) {
-    let count = jobs.len();
-    let queue = Arc::new(Mutex::new(jobs.into_iter()));
-    let (results, finished) = mpsc::channel::<(Job, Result<Outcome, String>)>();
+/// One program to run, with the data its result is reported with.
+pub struct Task<T> {
+    pub program: PathBuf,
+    pub plan: RunSpec,
+    pub data: T,
+}
+
+/// Runs the tasks on `workers` threads (in `dir`), handing each result to `each` on this
+/// thread as it comes. When `stop` is raised the running ones are killed and no more start.
+/// Returns how many tasks never reported (not started, or lost to a panic in a worker).
+pub fn run_parallel<T: Send + 'static>(
+    tasks: Vec<Task<T>>,
+    workers: usize,
+    dir: &Path,
+    stop: &'static AtomicBool,
+    mut each: impl FnMut(T, Result<Outcome, String>),
+) -> usize {
+    let count = tasks.len();
+    let queue = Arc::new(Mutex::new(tasks.into_iter()));
+    let (results, finished) = mpsc::channel::<(T, Result<Outcome, String>)>();
     for _ in 0..workers.clamp(1, count.max(1)) {
         let queue = Arc::clone(&queue);
         let results = results.clone();
-        let (root, bin_dir): (PathBuf, PathBuf) = (root.into(), bin_dir.into());
+        let dir: PathBuf = dir.into();
         thread::spawn(move || {
-            loop {
+            while !stop.load(Ordering::SeqCst) {
                 let next = queue
                     .lock()
-                    .expect("the job queue is never poisoned")
+                    .expect("the task queue is never poisoned")
                     .next();
-                let Some(job) = next else { break };
-                let outcome = runner::run(&bin_dir.join(&job.name), &root, &job.spec.run);
-                if results.send((job, outcome)).is_err() {
+                let Some(task) = next else { break };
+                let outcome = runner::run(&task.program, &dir, &task.plan, stop);
+                if results.send((task.data, outcome)).is_err() {
                     break;
                 }
             }
@@ -163,43 +330,11 @@ fn run_batch(jobs: Vec<Job>, workers: usize, root: &Path, bin_dir: &Path, tally:
     }
     drop(results);
     let mut reported = 0;
-    for (job, outcome) in finished.iter().take(count) {
+    for (data, outcome) in finished.iter() {
         reported += 1;
-        tally.done += 1;
-        let (failures, elapsed, details) = match &outcome {
-            Ok(outcome) => {
-                let failures = verdict::judge(&job.spec, &job.file, outcome);
-                let details = report::failure(&failures, &job.spec, outcome);
-                (failures.len(), outcome.elapsed, details)
-            }
-            Err(why) => (1, Duration::ZERO, format!("      {why}\n")),
-        };
-        let passed = failures == 0;
-        if !passed {
-            tally.failed += 1;
-        }
-        println!(
-            "{}",
-            report::progress(
-                tally.done,
-                tally.total,
-                passed,
-                &job.package,
-                &job.name,
-                elapsed
-            )
-        );
-        if !passed {
-            print!("{details}");
-        }
+        each(data, outcome);
     }
-    // A worker that panicked took its job with it: that job failed, it did not pass.
-    if reported < count {
-        let lost = count - reported;
-        tally.done += lost;
-        tally.failed += lost;
-        println!("verify: {lost} example(s) of this batch were lost to a panic in verify (above)");
-    }
+    count - reported
 }
 
 #[cfg(test)]
@@ -207,37 +342,52 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    fn job(dir: &Path, name: &str, script: &str, expected: &str) -> Job {
+    fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
         let program = dir.join(name);
         std::fs::write(&program, format!("#!/bin/sh\n{script}\n")).unwrap();
         std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
         let file = format!("{name}.txt");
-        Job {
-            package: "lesson99".into(),
-            name: name.into(),
-            spec: spec::parse(&file, expected).unwrap(),
-            file,
+        let spec = spec::parse(&file, expected).unwrap();
+        Task {
+            program,
+            plan: spec.run.clone(),
+            data: Job {
+                package: "lesson99".into(),
+                name: name.into(),
+                spec,
+                file,
+            },
         }
     }
 
+    fn flag() -> &'static AtomicBool {
+        Box::leak(Box::new(AtomicBool::new(false)))
+    }
+
+    /// Runs the tasks as verify does and returns the tally.
+    fn run(tasks: Vec<Task<Job>>, workers: usize, dir: &Path, stop: &'static AtomicBool) -> Tally {
+        let mut tally = Tally::default();
+        let unreported = run_parallel(tasks, workers, dir, stop, |job, outcome| {
+            let (mark, _, _) = judge(&job, &outcome);
+            tally.count(mark, &job.package, &job.name);
+        });
+        tally.failed += unreported;
+        tally
+    }
+
     #[test]
-    fn a_job_lost_to_a_panic_counts_as_failed() {
+    fn a_task_lost_to_a_panic_never_reports() {
         let dir = std::env::temp_dir().join(format!("xtask-verify-lost-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut lost = job(&dir, "lost", "echo hi", "[stdout]\nhi\n");
+        let mut lost = task(&dir, "lost", "echo hi", "[stdout]\nhi\n");
         // Not reachable from a parsed file (it caps seconds), but any panic would do.
-        lost.spec.run.signal = Some(spec::SignalPlan {
+        lost.plan.signal = Some(spec::SignalPlan {
             signal: nix::sys::signal::Signal::SIGINT,
             when: spec::SignalWhen::At(f64::MAX),
         });
-        let mut tally = Tally {
-            done: 0,
-            total: 1,
-            failed: 0,
-        };
-        run_batch(vec![lost], 1, &dir, &dir, &mut tally);
+        let unreported = run_parallel(vec![lost], 1, &dir, flag(), |_, _| {});
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!((tally.done, tally.failed), (1, 1));
+        assert_eq!(unreported, 1);
     }
 
     #[test]
@@ -245,38 +395,77 @@ mod tests {
         runner::become_subreaper().unwrap();
         let dir = std::env::temp_dir().join(format!("xtask-verify-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let jobs = vec![
-            job(
+        let tasks = vec![
+            task(
                 &dir,
                 "hangs",
                 "echo start; sleep 60",
                 "[run]\ndeadline 0.5\n[stdout]\nstart\n",
             ),
-            job(
+            task(
                 &dir,
                 "passes",
                 "sleep 0.2; echo fine",
                 "[stdout]\nfine\n[checks]\nline_at_least \"fine\" 0.2\n",
             ),
-            job(
+            task(
                 &dir,
                 "leaves_a_child",
                 "sleep 60 & echo bye",
                 "[stdout]\nbye\n",
             ),
         ];
-        let mut tally = Tally {
-            done: 0,
-            total: 3,
-            failed: 0,
-        };
         let started = Instant::now();
-        run_batch(jobs, 2, &dir, &dir, &mut tally);
+        let tally = run(tasks, 2, &dir, flag());
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!((tally.done, tally.failed), (3, 2));
+        assert_eq!((tally.passed, tally.failed), (1, 2));
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "took {:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_stop_kills_the_running_examples_and_starts_no_more() {
+        runner::become_subreaper().unwrap();
+        let dir = std::env::temp_dir().join(format!("xtask-verify-stop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let marker = dir.join("started");
+        let script = format!("touch {}; sleep 60 & sleep 60", marker.display());
+        let tasks = vec![
+            task(&dir, "first", &script, "[stdout]\n"),
+            task(&dir, "second", &script, "[stdout]\n"),
+            task(&dir, "never_started", "echo hi", "[stdout]\nhi\n"),
+        ];
+        let stop = flag();
+        let started = Instant::now();
+        let raiser = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(500));
+            stop.store(true, Ordering::SeqCst);
+        });
+        let mut tally = Tally::default();
+        let mut groups = Vec::new();
+        let unreported = run_parallel(tasks, 2, &dir, stop, |job, outcome| {
+            let outcome = outcome.unwrap();
+            groups.push(outcome.pid);
+            let (mark, _, _) = judge(&job, &Ok(outcome));
+            tally.count(mark, &job.package, &job.name);
+        });
+        raiser.join().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        tally.cut_short.sort();
+        assert_eq!(tally.cut_short, ["lesson99 first", "lesson99 second"]);
+        assert_eq!((tally.passed, tally.failed, unreported), (0, 0, 1));
+        for group in groups {
+            assert!(
+                runner::live_members(group).is_empty(),
+                "group {group} still has members"
+            );
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
             started.elapsed()
         );
     }

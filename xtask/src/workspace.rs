@@ -4,8 +4,12 @@
 use course::Lesson;
 use std::path::{Path, PathBuf};
 
-/// The workspace root (xtask's parent directory).
+/// The workspace root: xtask's parent directory, or `$XTASK_WORKSPACE` when set (xtask's own
+/// tests point it at a small workspace of their making).
 pub fn root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XTASK_WORKSPACE") {
+        return PathBuf::from(dir);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
@@ -68,9 +72,9 @@ pub fn binaries(root: &Path, package: &str) -> Vec<String> {
     names
 }
 
-/// The names of the files in `lessonNN/expected`, without `.txt`.
-pub fn expected_files(root: &Path, package: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join(package).join("expected"))
+/// The names of the files in `lessonNN/<dir>` (`expected`, `breaks`), without `.txt`.
+pub fn text_files(root: &Path, package: &str, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(package).join(dir))
         .into_iter()
         .flatten()
         .flatten()
