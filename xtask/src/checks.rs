@@ -91,6 +91,7 @@ enum Property {
     Permutation(String, i64, i64),
     OnlyLastAbove(String, f64),
     NotPid(String),
+    IsPid(String),
 }
 
 /// A parsed check; `Display` gives back its line.
@@ -168,7 +169,9 @@ impl Check {
             "elapsed_at_least_sum" => "NAME [D]",
             "ascending" => "NAME [SLACK]",
             "in_key_order" => "RESULT VALUE KEY",
-            "elapsed_below_sum" | "elapsed_at_least_max" | "distinct" | "not_pid" => "NAME",
+            "elapsed_below_sum" | "elapsed_at_least_max" | "distinct" | "not_pid" | "is_pid" => {
+                "NAME"
+            }
             "line_at_least" | "line_at_most" => "\"PATTERN\" S",
             "gap_at_least" | "gap_at_most" => "\"P\" \"Q\" S",
             "before" | "none_after" => "\"P\" \"Q\"",
@@ -236,6 +239,7 @@ impl Check {
             }
             "only_last_above" => OnlyLastAbove(a.capture()?, a.number()?),
             "not_pid" => NotPid(a.capture()?),
+            "is_pid" => IsPid(a.capture()?),
             _ => unreachable!("every name with a usage is parsed above"),
         };
         a.done()?;
@@ -314,6 +318,7 @@ impl Check {
                 format!("only the last `{n}` value is above {v}; every earlier one is at most {v}")
             }
             NotPid(n) => format!("no `{n}` value is the process id of the example itself"),
+            IsPid(n) => format!("every `{n}` value is the process id of the example itself"),
         }
     }
 
@@ -330,7 +335,8 @@ impl Check {
             | Distinct(n)
             | Permutation(n, _, _)
             | OnlyLastAbove(n, _)
-            | NotPid(n) => vec![n],
+            | NotPid(n)
+            | IsPid(n) => vec![n],
             Same(a, b) => vec![a, b],
             InKeyOrder(a, b, c) => vec![a, b, c],
             _ => vec![],
@@ -539,6 +545,15 @@ impl Check {
                     Err(format!("a {name} value is the process id {pid}"))
                 } else {
                     Ok(())
+                }
+            }
+            IsPid(name) => {
+                let pid = run.pid.to_string();
+                match some_texts(run, name)?.into_iter().find(|t| *t != pid) {
+                    Some(other) => Err(format!(
+                        "the {name} value {other} is not the process id {pid}"
+                    )),
+                    None => Ok(()),
                 }
             }
         }
@@ -907,6 +922,7 @@ mod tests {
                 .is_err()
         );
         passes("not_pid id", &ids(&["4243"]), &ids(&["4242"]));
+        passes("is_pid id", &ids(&["4242"]), &ids(&["4242", "4243"]));
     }
 
     #[test]

@@ -12,12 +12,10 @@
 
 use std::thread;
 
-/// The guide's "Starting a Thread" `print_nums()`: prints 0..9.
+/// The guide's "Starting a Thread" `print_nums()`: `Thread started`, then 0..9 (Python's
+/// `range(10)`), the same lines as its later `print_nums(0, 10)`.
 fn print_nums_to_ten() {
-    println!("Thread started");
-    for i in 0..10 {
-        println!("{i}");
-    }
+    print_nums(0, 10);
 }
 
 /// The guide's `print_nums(start, end)`.

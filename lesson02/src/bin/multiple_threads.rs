@@ -40,7 +40,8 @@ fn main() {
     }
 
     // `into_iter` hands over each handle: `join` consumes it, so a thread cannot be joined
-    // twice (Python raises a RuntimeError for that; Rust rejects it at compile time).
+    // twice (Python allows it: a second `join()` returns at once; Rust rejects it at compile
+    // time).
     for (index, thread) in threads.into_iter().enumerate() {
         log(&format!("Main    : before joining thread {index}."));
         thread.join().expect("the thread panicked");

@@ -15,6 +15,9 @@
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+/// How often the busy loop asks the worker for its status.
+const POLL: Duration = Duration::from_millis(500);
+
 /// custom function to be executed in a new thread
 fn task() {
     // block for a moment to simulate work
@@ -50,7 +53,7 @@ fn main() {
     // would need a give-up time as well.
     while is_alive(&thread) {
         println!("Main: worker still running...");
-        thread::sleep(Duration::from_millis(500));
+        thread::sleep(POLL);
     }
     // report final status
     println!("Worker finished: alive={}", is_alive(&thread));

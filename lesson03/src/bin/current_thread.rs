@@ -2,13 +2,15 @@
 //!
 //! Ports `current_thread.py` (book L03 "Get the Current Thread"; also org "whats main thread").
 //!
-//! Called from `main`, `thread::current()` returns the main thread's handle: its id is
-//! `ThreadId(1)` and its name is `main` (Python's `MainThread`). The org variant prints the
-//! same attributes one by one.
+//! Called from `main`, `thread::current()` returns the main thread's handle: its name is `main`
+//! (Python's `MainThread`), and it has a `ThreadId`. The org variant prints the same attributes
+//! one by one.
 //!
 //! Rust twist: `thread::current()` is Python's `threading.current_thread()`; its `Debug`
 //! output plays the part of Python's `<_MainThread(MainThread, started 1401...)>`. The id is a
-//! `ThreadId` (Python's `ident`), a small counter that Rust never reuses, not an address.
+//! `ThreadId` (Python's `ident`): an opaque number that no other thread of the process ever
+//! gets, where Python may give an ended thread's `ident` to a new one. std does not say which
+//! number the main thread gets, so do not count on a particular one.
 //!
 //! Run it: `cargo run -p lesson03 --bin current_thread`
 

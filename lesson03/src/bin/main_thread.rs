@@ -2,9 +2,9 @@
 //!
 //! Ports `main_thread.py` (book L03 "Get the Main Thread").
 //!
-//! A worker thread looks up the main thread's handle and reports it: id `ThreadId(1)`, name
-//! `main`. Python's `threading.main_thread()` does that lookup; the point is that it works from
-//! any thread, not just from main.
+//! A worker thread looks up the main thread's handle and reports it: name `main`, and main's
+//! `ThreadId`. Python's `threading.main_thread()` does that lookup; the point is that it works
+//! from any thread, not just from main.
 //!
 //! Rust twist: std has no `main_thread()`. The usual answer is to save the handle yourself:
 //! `main` stores `thread::current()` in a `static OnceLock` as its first act, and any thread

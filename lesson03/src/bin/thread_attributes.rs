@@ -3,13 +3,15 @@
 //! Ports `thread_attributes.py` (org "thread instance attributes" / "thread alive status").
 //!
 //! Before the thread starts it is not alive and has no id. Once started it has a name (here
-//! none), an OS thread id and a language-level id, and it is alive while it sleeps 0.2 s. After
-//! `join` it is not alive any more.
+//! none), an OS thread id and a language-level id, and it is alive while it sleeps 0.2 s. Once
+//! it has ended it is not alive any more.
 //!
 //! Rust twists: the handle only exists once `spawn` has started the thread, so "before start" is
 //! an `Option` that is `None`; an unnamed Rust thread has no name at all (Python invents
-//! `Thread-1 (<lambda>)`); there is no `daemon` attribute (see `daemon_thread`); `ThreadId` is
+//! `Thread-1 (<lambda>)`); there is no `daemon` attribute (see `daemon_thread`); `ThreadId` plays
 //! Python's `ident`, and the OS id (`native_id`) comes from `nix::unistd::gettid` in the thread.
+//! Python asks `is_alive()` after `join()`, but a Rust `join` consumes the handle: main waits for
+//! the end by asking the handle, prints its last answer, then joins.
 //!
 //! Run it: `cargo run -p lesson03 --bin thread_attributes`
 
@@ -17,6 +19,17 @@ use nix::unistd::gettid;
 use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
+
+/// How often main asks the thread whether it has finished.
+const POLL: Duration = Duration::from_millis(10);
+
+/// Blocks until the thread's function has returned, as `join` would, but by asking the handle,
+/// so the handle is still there afterwards. The thread sleeps a bounded 0.2 s, so this ends.
+fn wait_until_finished(handle: &JoinHandle<()>) {
+    while !handle.is_finished() {
+        thread::sleep(POLL);
+    }
+}
 
 fn main() {
     // Python creates the `Thread` object first and starts it later. In Rust, `spawn` does both,
@@ -53,15 +66,18 @@ fn main() {
         eprintln!("the thread did not report its id within 5 s");
     }
     println!("native_id={native_id:?}");
-    let is_alive = !handle.is_finished();
-    println!("is_alive={is_alive}");
+    let alive_while_sleeping = !handle.is_finished();
+    println!("is_alive={alive_while_sleeping}");
     let ident = Some(handle.thread().id());
     println!("ident={ident:?}");
 
-    // `join` consumes the handle; afterwards there is nothing left that could be alive.
+    // Python's `join()` then `is_alive()`. `join` would consume the handle, so wait for the end
+    // first, then ask the handle: the `false` printed is the thread's own answer.
+    wait_until_finished(handle);
+    let alive_after_the_end = !handle.is_finished();
+    println!("is_alive={alive_after_the_end}");
+    // Finished is not joined: `join` collects the result (here `()`, or the panic).
     if let Some(handle) = thread.take() {
         handle.join().expect("the thread panicked");
     }
-    let is_alive = thread.as_ref().is_some_and(|h| !h.is_finished());
-    println!("is_alive={is_alive}");
 }

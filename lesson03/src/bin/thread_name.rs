@@ -31,8 +31,9 @@ fn main() {
     handle.join().expect("the thread panicked");
 
     // The guide's variant prints the main thread's identifier, then names a thread 'printer'.
-    // `thread::current().id()` is a `ThreadId`, Rust's twin of `threading.get_ident()`:
-    // unique within the process, never reused, and not the operating system's thread id.
+    // `thread::current().id()` is a `ThreadId`, Rust's counterpart of `threading.get_ident()`:
+    // unique within the process and never reused (Python may reuse an ended thread's ident),
+    // opaque (std does not say which number main gets), and not the operating system's id.
     println!("{:?}", thread::current().id());
     let printer = thread::Builder::new()
         .name("printer".to_string())

@@ -8,8 +8,10 @@
 //!
 //! Rust twist: Python's uncaught exception is Rust's panic. The default panic hook writes
 //! `thread '<unnamed>' panicked at <file>:<line>:<col>:` and the message to stderr (Python:
-//! `Exception in thread Thread-1 (work):` and a traceback). The panic unwinds that thread only,
-//! and `join()` hands it back to main as an `Err`, which Python's `join()` does not.
+//! `Exception in thread Thread-1 (work):` and a traceback); since Rust 1.91 std also puts the OS
+//! thread id in brackets after the name, `thread '<unnamed>' (12345) panicked at ...`. The panic
+//! unwinds that thread only, and `join()` hands it back to main as an `Err`, which Python's
+//! `join()` does not.
 //!
 //! Run it: `cargo run -p lesson03 --bin unhandled_panic`
 
@@ -38,8 +40,11 @@ fn work() {
 fn main() {
     let thread = thread::spawn(work);
     // `join` returns `Err(payload)` for a thread that panicked. Python's `join()` returns
-    // `None` either way, and the original ignores the failure: so does this port. (An
-    // `.expect()` here would re-raise the panic in main: the classic `join().unwrap()`.)
+    // `None` either way, and the original ignores the failure: so does this port. (The classic
+    // `join().unwrap()` here would not re-raise the thread's panic: it would start a new one in
+    // main, whose message is the payload's Debug form, `Any { .. }`, the original message lost.
+    // `std::panic::resume_unwind(payload)` re-raises the thread's own payload, without calling
+    // the panic hook a second time.)
     let _outcome: thread::Result<()> = thread.join();
     println!("continuing on ...");
     thread::sleep(Duration::from_millis(200));

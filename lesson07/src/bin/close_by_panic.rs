@@ -38,7 +38,9 @@ fn task() {
     loop {
         // generate a random value between 0 and 1
         let value: f64 = rand::random();
-        // Rust prints an f64 in its shortest exact form, as Python does: `.0.7004106178120139`
+        // Rust prints an f64 with the fewest digits that read back as the same number, as
+        // Python's `repr` does: `.0.7004106178120139` (below 0.0001 Python switches to an
+        // exponent, `1e-05`, where Rust prints `0.00001`)
         println!(".{value}");
         // block
         thread::sleep(Duration::from_secs_f64(value));

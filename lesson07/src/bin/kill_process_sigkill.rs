@@ -10,7 +10,7 @@
 //! SIGKILL cannot be caught, blocked or ignored: the kernel ends the process without running
 //! any of its code, so the child gets no chance to clean up (compare `sigterm_cleanup`).
 //!
-//! The Rust twist: there is no way to kill a thread, in Rust as in Python. To make a task
+//! The Rust twist: neither Rust's std nor Python's `threading` can kill a thread. To make a task
 //! killable, run it in a process of its own and kill the process. Python's `Process` becomes a
 //! `fork` (nix): the child is a copy of this process that runs `task`. The parent then reaps the
 //! child with `waitpid`, which also tells how it ended (`process.exitcode` in Python).
@@ -46,8 +46,18 @@ fn task() -> ! {
 fn die_with_parent(parent: Pid) {
     prctl::set_pdeathsig(Signal::SIGKILL).expect("prctl(PR_SET_PDEATHSIG) failed");
     if getppid() != parent {
-        std::process::exit(1);
+        leave_child(1);
     }
+}
+
+/// How a forked child leaves: `_exit`, not `std::process::exit`. `process::exit` would run the
+/// clean-up of a process's end (the `atexit` handlers, the flush of C's stdio buffers), and
+/// this child holds a copy of the parent's: that clean-up is the parent's to do, once. Nothing
+/// of ours is lost: Rust's stdout writes out each line at its newline.
+fn leave_child(code: i32) -> ! {
+    // SAFETY: `_exit` ends the process at once and has no precondition; it is `unsafe` only
+    // because it is a C function (nix 0.31 has no wrapper for it).
+    unsafe { nix::libc::_exit(code) }
 }
 
 /// Reap the child, waiting at most `within`: `waitpid` with WNOHANG returns at once, so we look
@@ -112,7 +122,7 @@ fn run_parent(child: Pid) -> ExitCode {
         Some(status) => status,
         None => {
             println!("The child is still running 2 s later: sending SIGKILL");
-            kill(child, Signal::SIGKILL).expect("kill failed");
+            kill(child, Signal::SIGKILL).expect("the second kill failed");
             match reap(child, Duration::from_secs(2)) {
                 Some(status) => status,
                 None => {

@@ -7,7 +7,7 @@
 //! Main sleeps three seconds, sets the flag and joins the worker. The worker finishes the step
 //! it is in, sees the flag, breaks out of its loop and reports that it is closing down.
 //!
-//! The Rust twist: Rust has no way to kill a thread either; stopping is cooperative. Python's
+//! The Rust twist: Rust's std has no way to kill a thread either; stopping is cooperative. Python's
 //! `Event`, used here only through `set()` and `is_set()`, becomes an `AtomicBool` shared
 //! through an `Arc`: setting and reading it is safe from any thread without a lock. (To also
 //! *wait* on it, as `Event.wait()` does, pair a `Mutex<bool>` with a `Condvar`: see
