@@ -51,8 +51,9 @@ impl std::error::Error for PoolError {}
 
 /// Runs `f`, turning a panic into [`PoolError::Panicked`] with the panic's message. This is
 /// the Rust side of "a task that raises does not kill its worker": `catch_unwind` stops the
-/// unwinding at the task's edge. (The panic is still reported on stderr by Rust's panic hook,
-/// the way Python would print a traceback for an exception nobody caught.)
+/// unwinding at the task's edge. (Rust's panic hook still reports the panic on stderr: the
+/// hook runs when the panic starts, before `catch_unwind` stops it. Python's pool prints
+/// nothing for a task that raises; its exception only goes to the error callback and `get`.)
 pub(crate) fn run_catching<T>(f: impl FnOnce() -> T) -> Result<T, PoolError> {
     panic::catch_unwind(AssertUnwindSafe(f))
         .map_err(|payload| PoolError::Panicked(panic_message(payload)))

@@ -48,9 +48,10 @@ struct Shared {
 /// (`shutdown(wait=True)`): [`close`](Self::close), then [`join`](Self::join), so every task
 /// already submitted runs and every [`AsyncResult`] settles. Python's `ThreadPool.__exit__`
 /// calls `terminate()` instead, which throws away the tasks still queued and leaves their
-/// `AsyncResult`s unsettled forever. In Rust a value is dropped on every way out of its
-/// scope, early returns included, so a drop that quietly discards work would lose results;
-/// call [`terminate`](Self::terminate) yourself when that is what you want.
+/// `AsyncResult`s unsettled forever. In Rust a value is dropped on every ordinary way out of
+/// its scope, early returns included (not `std::process::exit`, which runs no destructor),
+/// so a drop that quietly discarded work would lose results; call
+/// [`terminate`](Self::terminate) yourself when that is what you want.
 pub struct ThreadPool {
     shared: Arc<Shared>,
     workers: Mutex<Vec<JoinHandle<()>>>,
@@ -69,8 +70,9 @@ impl std::fmt::Debug for ThreadPool {
 }
 
 impl Default for ThreadPool {
-    /// Python: `ThreadPool()`: one worker per logical CPU (`os.cpu_count()` there,
-    /// [`thread::available_parallelism`] here).
+    /// Python: `ThreadPool()`: one worker per logical CPU there (`os.cpu_count()`), one per
+    /// CPU the program may use here ([`thread::available_parallelism`], which on Linux also
+    /// honours CPU affinity and cgroup quotas).
     fn default() -> Self {
         ThreadPool::new(thread::available_parallelism().map_or(1, NonZeroUsize::get))
     }

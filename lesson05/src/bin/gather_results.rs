@@ -17,7 +17,7 @@
 
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Sender};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 const N_TASKS: usize = 5;
@@ -59,12 +59,13 @@ fn task_queue(index: usize, shared_queue: Sender<f64>) {
 }
 
 fn main() {
-    // 1) global variable
-    let threads: Vec<_> = (0..N_TASKS)
-        .map(|i| thread::spawn(move || task_global(i)))
-        .collect();
+    // 1) global variable: start all five, then join all five, as the Python does
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    for i in 0..N_TASKS {
+        threads.push(thread::spawn(move || task_global(i)));
+    }
     for thread in threads {
-        thread.join().expect("a task panicked");
+        thread.join().expect("a storing task panicked");
     }
     let results = RESULTS.lock().expect("no thread panicked holding the lock");
     println!(
@@ -74,11 +75,12 @@ fn main() {
     );
     drop(results);
 
-    // 2) instance variables, the Rust way: `join()` returns what the thread returned
-    let threads: Vec<_> = (0..N_TASKS)
+    // 2) instance variables, the Rust way: `join()` returns what the thread returned. The
+    //    middle `collect` starts all five before the first `join`: iterators are lazy, and
+    //    without it each thread would be started and joined before the next one starts.
+    let values: Vec<f64> = (0..N_TASKS)
         .map(|i| thread::spawn(move || task_returning(i)))
-        .collect();
-    let values: Vec<f64> = threads
+        .collect::<Vec<_>>()
         .into_iter()
         .map(|thread| thread.join().expect("a task panicked"))
         .collect();

@@ -6,7 +6,9 @@
 //! main joins the thread and prints the global. The Rust twist: a global is a `static`, and
 //! a `static` that threads change must be thread-safe, so it is wrapped in a `Mutex` (or is an
 //! atomic, or a `OnceLock` when it is written once). Python's `global data` has no twin: a
-//! `static` is visible everywhere below its declaration.
+//! `static` is visible throughout the scope it is declared in (here the whole module), above
+//! its declaration as well as below, and a function changes it through the `Mutex` without
+//! declaring anything.
 //!
 //! Run it: `cargo run -p lesson05 --bin global_variable`
 
@@ -14,13 +16,14 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
-// Python: `data = None`, defined in main before the thread starts. A Rust `static` is
-// created before `main` runs, so it is declared here, at the top, with its first value.
-// Safe Rust does not let two threads touch a plain `static mut` (that would be a data race),
-// so the global lives inside a `Mutex`: every read and write goes through its lock, which is
-// the book's "protect the global variable with a Lock", enforced by the compiler.
-// Alternatives: an atomic (`AtomicU64`, ...) for a number, a `OnceLock<String>` for a value
-// set exactly once.
+// Python: `data = None`, defined in main before the thread starts. A Rust `static` exists for
+// the whole run of the program, with a first value fixed at compile time: here it is
+// declared at module level, with that value.
+// A plain `static` is read-only, and every read or write of a `static mut`, from any thread,
+// needs `unsafe` (the compiler cannot rule out a data race). So the global lives inside a
+// `Mutex`: every read and write goes through its lock, the book's "protect the global
+// variable with a Lock", and safe code has no other way in. Other thread-safe globals: an
+// atomic (`AtomicU64`, ...) for a number, a `OnceLock<String>` for a value set exactly once.
 static DATA: Mutex<Option<String>> = Mutex::new(None);
 
 // custom function to be executed in a new thread

@@ -62,7 +62,7 @@ fn main() {
     // In Rust the thread's closure returns the value, and `join()` returns it to main: this is
     // the idiomatic way to get a result out of a thread.
     let thread = thread::spawn(|| {
-        thread::sleep(Duration::from_secs(1));
+        thread::sleep(Duration::from_secs(1)); // the notes' `time.sleep(1)`
         println!("this is coming from another thread");
         99
     });

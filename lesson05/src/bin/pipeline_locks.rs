@@ -80,8 +80,9 @@ type Message = Option<u32>;
 /// Class to allow a single element pipeline between producer and consumer.
 #[derive(Debug)]
 struct Pipeline {
-    // The slot. It sits in a `Mutex` because Rust insists that shared data be protected,
-    // although the two locks already make sure only one side touches it at a time.
+    // The slot. Both threads change it through a shared `&Pipeline`, which Rust allows only
+    // through a thread-safe type, so it sits in a `Mutex`: the compiler cannot see that the
+    // two locks already keep the sides apart.
     message: Mutex<Message>,
     producer_lock: BinaryLock,
     // Python acquires the consumer lock in `__init__`: the consumer must wait for a message.

@@ -8,8 +8,10 @@
 //! (once main has waited for the producer to put them all: see the comment at `t1.join()`).
 //!
 //! The Rust twists: std's channels count nothing, so this is the lesson's
-//! [`lesson05::Queue`], which has `task_done` and `join`. Python's consumer loops forever and
-//! is a daemon thread, killed at exit; Rust has no daemon flag, so main stops the consumer
+//! [`lesson05::Queue`], which has `task_done` and `join`. Python's consumer loops forever; the
+//! guide forgot to make it a daemon thread (so its program never exits), and the Python copy
+//! here makes it one, which Python kills at exit. Rust has no daemon flag, and a thread
+//! spawned in `thread::scope` must end before the scope does, so main stops the consumer
 //! with a `None` after the join and joins it like any other thread.
 //!
 //! Run it: `cargo run -p lesson05 --bin queue_task_done`
@@ -50,13 +52,13 @@ fn main() {
         // even overtake the numbers, which are then never printed).
         t1.join().expect("the producer panicked");
 
-        // Wait until all tasks are marked done. Python's `q.join()` waits forever; if the
-        // consumer died, that would hang, so the port gives it five seconds.
+        // Wait until all tasks are marked done. Python's `q.join()` has no timeout; if the
+        // consumer died, it would hang, so the port gives it five seconds.
         if q.join_timeout(Duration::from_secs(5)) {
             // Not in the Python, which ends silently: the line that shows `join` waited.
             println!("All tasks are done");
         } else {
-            println!("join timed out: {} item(s) never marked done", q.qsize());
+            println!("join timed out: not every item was marked done");
         }
 
         // Python's daemon consumer is simply killed when the program exits. Here it is told

@@ -4,15 +4,29 @@
 //! Asynchronously", the `apply_async()` example).
 //!
 //! The main thread hands one call of `task` to the pool and gets an `AsyncResult` back at
-//! once; `wait()` blocks until a worker has run it. The Rust twist: std has no thread pool,
-//! so `ThreadPool` comes from this lesson's library, with Python's method names.
+//! once; `wait()` blocks until a worker has run it, and only then does main go on and say so.
+//! The Rust twist: std has no thread pool, so `ThreadPool` comes from this lesson's library,
+//! with Python's method names.
+//!
+//! Two lines are not in the Python. Leaving Python's `with ThreadPool()` block calls
+//! `terminate()`, which throws away a task no worker has started yet: there the `wait()` is
+//! what makes `This is a worker thread` appear at all. Dropping a `lesson06::ThreadPool` waits
+//! for every task instead, so the line would appear with or without the `wait()`. What still
+//! shows the wait is the order: main's own line, printed after `wait()` returns, comes after
+//! the worker's. For that order to depend on the wait alone, the task first blocks for a
+//! moment; without it a worker often prints before main even when main does not wait.
 //!
 //! Run it: `cargo run -p lesson06 --bin pool_apply_async`
+
+use std::thread;
+use std::time::Duration;
 
 use lesson06::{PoolError, ThreadPool};
 
 // custom function to be executed in a worker thread
 fn task() {
+    // block for a moment (not in the Python: see the header)
+    thread::sleep(Duration::from_secs(1));
     // report a message
     println!("This is a worker thread");
 }
@@ -20,13 +34,15 @@ fn task() {
 // Python's `if __name__ == '__main__':` is simply `main`. It returns a `Result` so that `?`
 // can pass on a `PoolError` (submitting to a closed pool is an error, where Python raises).
 fn main() -> Result<(), PoolError> {
-    // create the thread pool: `ThreadPool()` has one worker per logical CPU
-    // (`available_parallelism()`), as Python's has `os.cpu_count()`.
+    // create the thread pool: one worker per CPU the program may use
+    // (`available_parallelism()`), as Python's `ThreadPool()` has one per `os.cpu_count()`.
     let pool = ThreadPool::default();
     // issue a task asynchronously: the function itself is passed, no `args=()` needed
     let async_result = pool.apply_async(task)?;
     // wait for the task to complete
     async_result.wait();
+    // not in the Python: main goes on only once the task is complete
+    println!("Main: the task is complete");
     // Python's `with ThreadPool() as pool:` block ends here. Dropping `pool` closes it and
     // joins its workers, so no worker outlives `main`.
     Ok(())

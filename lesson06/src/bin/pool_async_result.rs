@@ -9,7 +9,8 @@
 //! fails: the error callback reports it, `successful` says false, and `get` returns it.
 //! The Rust twist: Python raises (`ValueError` from `successful()`, the task's exception from
 //! `get()`); Rust returns `Err`, so the two lines that said "raised" say "returned Err" here.
-//! The failing task panics, so Rust's panic hook reports it on stderr.
+//! The failing task panics, so Rust's panic hook reports it on stderr, although the pool
+//! catches the panic; Python's pool prints nothing there (its stderr stays empty).
 //!
 //! Run it: `cargo run -p lesson06 --bin pool_async_result`
 
@@ -38,7 +39,7 @@ fn custom_callback(error: &PoolError) {
 }
 
 fn main() -> Result<(), PoolError> {
-    // create the thread pool (one worker per logical CPU: with two, the four tasks take 2 s)
+    // create the thread pool (one worker per CPU: with two, the four tasks take 2 s)
     let pool = ThreadPool::default();
     // submit tasks to the pool in a non-blocking manner
     let async_result = pool.map_async(task, 0..4)?;

@@ -3,11 +3,14 @@
 //! Ports `pool_imap.py` (book L06, the `imap()` snippet and the lesson's exercise).
 //!
 //! Ten tasks each pick a random time under a second, sleep that long and return it. The main
-//! thread prints each result as it comes, in the order the tasks were issued: a slow task 3
-//! holds back the result of a fast task 4 until task 3 is done, while the workers go on
-//! starting new tasks. Two workers, as `ThreadPool()` had on the course's machine.
-//! The Rust twist: each item `imap` yields is a `Result`, so a panicking task would show up
-//! in its place instead of ending the loop.
+//! thread prints each result in the order the tasks were issued, as soon as that task and all
+//! before it are done: if task 3 sleeps longer than task 4, task 4's result waits for task 3's.
+//! The number of workers does not change that order. Here every task has its own worker, so
+//! all ten start together, as in `pool_imap_unordered`, and the two examples differ only in
+//! the order their results come in.
+//! The Rust twist: each item `imap` yields is a `Result`, so a panicking task shows up in its
+//! place as an `Err` and the loop goes on to the next result (Python's `next()` re-raises the
+//! task's exception in the loop instead).
 //!
 //! Run it: `cargo run -p lesson06 --bin pool_imap`
 
@@ -29,12 +32,18 @@ fn task(ident: i32) -> f64 {
 }
 
 fn main() -> Result<(), PoolError> {
-    // create the thread pool. Two workers, fixed: Python's `ThreadPool()` had two on the
-    // course's 2-CPU machine, and with more workers than tasks there is nothing to wait for.
-    let pool = ThreadPool::new(2);
+    // create the thread pool: one worker per task. The Python original used `ThreadPool()`,
+    // two workers on the course's machine, where the tasks also queue for a worker; with all
+    // ten started at once the results still come in issue order, and a careless port that
+    // yields them in completion order shows it at once.
+    let pool = ThreadPool::new(10);
     // iterates results as tasks are completed in order
     for result in pool.imap(task, 0..10)? {
-        println!("Result: {}", result?);
+        match result {
+            Ok(value) => println!("Result: {value}"),
+            // not reached here: no task panics
+            Err(error) => println!("Task failed: {error}"),
+        }
     }
     Ok(())
 }

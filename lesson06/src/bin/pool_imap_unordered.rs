@@ -7,7 +7,8 @@
 //! main thread gets each result the moment its task is done, whichever was issued first.
 //! Here every task has its own worker, so all ten start together and the results come out
 //! sorted by sleep time: the shortest first.
-//! The Rust twist: none in the pool's behaviour; the iterator yields `Result`s, as `imap`'s.
+//! The Rust twist: none in the pool's behaviour; the iterator yields `Result`s, as `imap`'s,
+//! so a panicking task would show up as an `Err` among the results.
 //!
 //! Run it: `cargo run -p lesson06 --bin pool_imap_unordered`
 
@@ -36,7 +37,11 @@ fn main() -> Result<(), PoolError> {
     let pool = ThreadPool::new(10);
     // iterates results in the order tasks complete
     for result in pool.imap_unordered(task, 0..10)? {
-        println!("Result: {}", result?);
+        match result {
+            Ok(value) => println!("Result: {value}"),
+            // not reached here: no task panics
+            Err(error) => println!("Task failed: {error}"),
+        }
     }
     Ok(())
 }

@@ -23,11 +23,12 @@ fn task(arg: i32) -> i32 {
 }
 
 fn main() -> Result<(), PoolError> {
-    // create the thread pool (one worker per logical CPU, as `ThreadPool()` in Python)
+    // create the thread pool (one worker per CPU, as `ThreadPool()` in Python)
     let pool = ThreadPool::default();
     // issue multiple tasks and handle return values. As in Python, the items go to the
     // workers in chunks: with 10 items and 2 workers, 2 at a time (`chunksize` defaults to
-    // about a quarter of the items per worker; `map_with_chunksize` sets it).
+    // a quarter of each worker's share of the items, rounded up; `map_with_chunksize` sets
+    // it).
     for result in pool.map(task, 0..10)? {
         // report result
         println!("{result}");
