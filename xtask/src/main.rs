@@ -7,6 +7,8 @@
 //! - `cargo xtask verify --explain EXAMPLE`: what each check of the example proves, and which
 //!   break it catches.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
+//! - `cargo xtask models`: model-check the lesson libraries with shuttle.
+//! - `cargo xtask mutants`: run cargo-mutants over the lesson libraries.
 //!
 //! Bad use gets one line saying what to do, and exit status 2.
 
@@ -15,6 +17,7 @@ mod breaks;
 mod checks;
 mod explain;
 mod interrupt;
+mod libraries;
 mod lint;
 mod matcher;
 mod pattern;
@@ -32,11 +35,15 @@ const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--j
        cargo xtask verify --breaks [LESSON|EXAMPLE...] [--jobs N]
        cargo xtask verify --explain EXAMPLE
        cargo xtask lint
+       cargo xtask models
+       cargo xtask mutants [CARGO-MUTANTS ARGS...]
 
 verify            runs every example and checks it against its expected file (xtask/README.md)
 verify --breaks   applies each example's breaks in a scratch copy; each must turn verify red
 verify --explain  says what each check of an example proves and which break it catches
-lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree";
+lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
+models            model-checks the lesson libraries with shuttle (every interleaving that matters)
+mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
 
 /// Examples mostly sleep, and those that compute compare like with like in the same run, so
 /// all of them run at once.
@@ -100,12 +107,19 @@ fn run(args: &[String]) -> Result<verify::Status, String> {
                 verify::Status::Failed
             })
         }
+        "models" => {
+            if let Some(extra) = rest.first() {
+                return Err(format!("`models` takes no arguments, got `{extra}`"));
+            }
+            libraries::models()
+        }
+        "mutants" => libraries::mutants(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(verify::Status::Passed)
         }
         other => Err(format!(
-            "unknown command `{other}`; use `verify` or `lint` (`cargo xtask help`)"
+            "unknown command `{other}`; use `verify`, `lint`, `models` or `mutants` (`cargo xtask help`)"
         )),
     }
 }

@@ -107,16 +107,31 @@ fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
     out
 }
 
-/// The closing lines: the wall time, then the summary alone on its line (naming the examples
-/// cut short only when verify was interrupted).
-pub fn summary(passed: usize, failed: usize, interrupted: usize, wall: Duration) -> String {
+/// The closing lines: the wall time of the runs (the build aside) beside the slowest
+/// example's, then the summary alone on its line (counting the examples cut short only when
+/// verify was interrupted).
+pub fn summary(
+    passed: usize,
+    failed: usize,
+    interrupted: usize,
+    wall: Duration,
+    slowest: Option<(&str, Duration)>,
+) -> String {
     let cut = if interrupted > 0 {
         format!(", {interrupted} interrupted")
     } else {
         String::new()
     };
+    let slowest = match slowest {
+        Some((name, took)) if !took.is_zero() => format!(
+            " (the slowest, {name}, took {:.1} s: {:.2}x)",
+            took.as_secs_f64(),
+            wall.as_secs_f64() / took.as_secs_f64()
+        ),
+        _ => String::new(),
+    };
     format!(
-        "verify: all examples run in {:.1} s\nverify: {passed} passed, {failed} failed{cut}",
+        "verify: all examples run in {:.1} s{slowest}\nverify: {passed} passed, {failed} failed{cut}",
         wall.as_secs_f64()
     )
 }
@@ -146,9 +161,19 @@ mod tests {
         assert!(
             progress(3, 64, Mark::Interrupted, "lesson02", "x", Duration::ZERO).contains("CUT")
         );
-        let text = summary(63, 1, 0, Duration::from_secs(12));
+        let text = summary(
+            63,
+            1,
+            0,
+            Duration::from_secs(12),
+            Some(("barrier", Duration::from_secs(10))),
+        );
+        assert_eq!(
+            text.lines().next(),
+            Some("verify: all examples run in 12.0 s (the slowest, barrier, took 10.0 s: 1.20x)")
+        );
         assert_eq!(text.lines().last(), Some("verify: 63 passed, 1 failed"));
-        let text = summary(40, 1, 5, Duration::from_secs(12));
+        let text = summary(40, 1, 5, Duration::from_secs(12), None);
         assert_eq!(
             text.lines().last(),
             Some("verify: 40 passed, 1 failed, 5 interrupted")

@@ -56,7 +56,6 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     }
     interrupt::install()?;
     let stop = interrupt::flag();
-    let started = Instant::now();
     let packages = packages_of(&jobs);
     if !jobs.is_empty() {
         match build(&root, &packages, None, stop)? {
@@ -71,6 +70,7 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     runner::become_subreaper()?;
     let bin_dir = workspace::target_dir(&root).join("debug");
     let total = jobs.len();
+    let started = Instant::now();
     let tasks = jobs
         .into_iter()
         .map(|job| Task {
@@ -83,6 +83,7 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     let unreported = run_parallel(tasks, options.jobs, &root, stop, |job, outcome| {
         let (mark, elapsed, details) = judge(&job, &outcome);
         tally.count(mark, &job.package, &job.name);
+        tally.note_time(&job.name, elapsed);
         println!(
             "{}",
             report::progress(tally.done(), total, mark, &job.package, &job.name, elapsed)
@@ -118,6 +119,8 @@ struct Tally {
     passed: usize,
     failed: usize,
     cut_short: Vec<String>,
+    /// The example that ran longest, and how long.
+    slowest: Option<(String, Duration)>,
 }
 
 impl Tally {
@@ -126,6 +129,16 @@ impl Tally {
             Mark::Passed => self.passed += 1,
             Mark::Failed => self.failed += 1,
             Mark::Interrupted => self.cut_short.push(format!("{package} {name}")),
+        }
+    }
+
+    fn note_time(&mut self, name: &str, elapsed: Duration) {
+        if self
+            .slowest
+            .as_ref()
+            .is_none_or(|(_, longest)| elapsed > *longest)
+        {
+            self.slowest = Some((name.to_string(), elapsed));
         }
     }
 
@@ -155,7 +168,15 @@ impl Tally {
         }
         println!(
             "{}",
-            report::summary(self.passed, self.failed, self.cut_short.len(), wall)
+            report::summary(
+                self.passed,
+                self.failed,
+                self.cut_short.len(),
+                wall,
+                self.slowest
+                    .as_ref()
+                    .map(|(name, took)| (name.as_str(), *took))
+            )
         );
         if interrupted {
             Status::Interrupted
@@ -169,7 +190,7 @@ impl Tally {
 
 fn interrupted_before_running(count: usize) -> Status {
     println!("verify: interrupted during the build; {count} example(s) not started");
-    println!("{}", report::summary(0, 0, 0, Duration::ZERO));
+    println!("{}", report::summary(0, 0, 0, Duration::ZERO, None));
     Status::Interrupted
 }
 

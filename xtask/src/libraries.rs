@@ -1,0 +1,87 @@
+//! The lesson libraries' deeper tests: `cargo xtask models` runs their shuttle models (every
+//! interleaving that matters, not just the ones a stress test happens to hit), and
+//! `cargo xtask mutants` runs cargo-mutants over the library files, to show that the tests
+//! catch a broken library.
+
+use crate::interrupt;
+use crate::verify::Status;
+use crate::workspace;
+use std::path::Path;
+use std::process::Command;
+
+/// The crates that have a library, and their library files (the examples in `src/bin` are
+/// checked by verify, not here).
+const LIBRARIES: [&str; 3] = ["lesson04", "lesson05", "lesson06"];
+
+/// `cargo xtask models`: the `models` tests of each library, built with `--cfg shuttle` into
+/// a target directory of their own (so the normal build's cache stays valid).
+pub fn models() -> Result<Status, String> {
+    let root = workspace::root();
+    let target = workspace::target_dir(&root).join("shuttle");
+    let mut command = cargo(&root);
+    command.args(["test", "--quiet", "--lib"]);
+    for library in LIBRARIES {
+        command.args(["--package", library]);
+    }
+    command
+        .args(["models"])
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", with_cfg_shuttle());
+    finish(command, "models")
+}
+
+/// `RUSTFLAGS` plus `--cfg shuttle`.
+fn with_cfg_shuttle() -> String {
+    let flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    format!("{flags} --cfg shuttle").trim().to_string()
+}
+
+/// `cargo xtask mutants [ARGS...]`: cargo-mutants over the library files of lesson04, 05 and
+/// 06, each mutant given 30 s before it counts as a timeout; extra arguments go to
+/// cargo-mutants (e.g. `--file lesson05/src/queue.rs`, `--list`).
+pub fn mutants(extra: &[String]) -> Result<Status, String> {
+    let root = workspace::root();
+    let installed = cargo(&root)
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        return Err(
+            "cargo-mutants is not installed; install it with `cargo install cargo-mutants --locked`"
+                .into(),
+        );
+    }
+    let mut command = cargo(&root);
+    command.args(["mutants", "--timeout", "30", "--no-shuffle"]);
+    for library in LIBRARIES {
+        command.args(["--package", library]);
+    }
+    command.args(["--exclude", "**/src/bin/**"]);
+    let output = workspace::target_dir(&root).join("mutants");
+    command.arg("--output").arg(&output);
+    command.args(extra);
+    finish(command, "mutants")
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
+/// Runs the command to its end (it gets Ctrl-C itself, from the terminal) and reports.
+fn finish(mut command: Command, what: &str) -> Result<Status, String> {
+    interrupt::install()?;
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start cargo for {what}: {e}"))?;
+    Ok(
+        if interrupt::flag().load(std::sync::atomic::Ordering::SeqCst) {
+            Status::Interrupted
+        } else if status.success() {
+            Status::Passed
+        } else {
+            Status::Failed
+        },
+    )
+}
