@@ -6,11 +6,13 @@
 //! Five threads each work for a random time up to ten seconds, report, and wait at a barrier
 //! for six parties: the five of them and main. Main waits there too, so its last line comes
 //! only after every worker has reported, as long as the slowest worker took. The Rust twist:
-//! std's `Barrier` has `new(n)` and `wait()` only. Python's `Barrier` also has an `action` run
-//! by one thread when the barrier lifts, a `timeout` (then `BrokenBarrierError`), `abort()`,
-//! `reset()`, `parties`, `n_waiting` and `broken`. Where Python's `wait()` returns an index
-//! (0 for one of the threads), Rust's returns a `BarrierWaitResult` whose `is_leader()` is
-//! true for exactly one thread: that thread can play the `action`.
+//! std's `Barrier` has `new(n)` and `wait()` only. Python's `Barrier` also has a `timeout`
+//! (then `BrokenBarrierError`), `abort()`, `reset()`, `parties`, `n_waiting`, `broken`, and an
+//! `action`: a function that the last thread to arrive runs before any thread is released.
+//! Python's `wait()` returns each thread its own index, 0 to parties - 1 in order of arrival;
+//! Rust's returns a `BarrierWaitResult` whose `is_leader()` is true for exactly one thread (std
+//! does not say which). That thread learns it only once every thread has been released, so
+//! what it runs then runs alongside the others, not before them as Python's `action` does.
 //!
 //! Run it: `cargo run -p lesson04 --bin barrier`
 
@@ -43,8 +45,8 @@ fn main() {
     // wait for all new threads to finish
     println!("Main thread waiting on all results...");
     // std's `wait()` has no timeout: if a party never arrived, this would wait forever. Here
-    // every party always arrives. `is_leader()` is how one thread would run Python's `action`.
-    let _leader = barrier.wait().is_leader();
+    // every party always arrives.
+    barrier.wait();
     // report once all thread are done
     println!("All threads have their result");
     // Python's threads end on their own right after the barrier; Rust joins them explicitly

@@ -8,10 +8,11 @@
 //! done"), and a waiter can wake without any notify (a "spurious wakeup"), so it must wait
 //! *while* a predicate holds: `wait_timeout_while(guard, timeout, |done| !*done)`. The
 //! predicate also covers a notify sent before the wait began. The timeout (org tip 2) turns a
-//! notify that never comes into a message instead of a hang.
+//! notification that never comes into a message and a failing exit status instead of a hang.
 //!
 //! Run it: `cargo run -p lesson04 --bin condition`
 
+use std::process::ExitCode;
 use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -28,27 +29,39 @@ fn task(shared_condition: &(Mutex<bool>, Condvar)) {
     condition.notify_one();
 }
 
-fn main() {
+fn main() -> ExitCode {
     // create a condition: Python's Condition bundles a lock; in Rust the Mutex is separate and
     // holds the state the condition is about
     let shared = (Mutex::new(false), Condvar::new());
     let (done, condition) = &shared;
     // acquire the condition
     println!("Main thread waiting for data...");
-    thread::scope(|s| {
+    let notified = thread::scope(|s| {
         let guard = done.lock().expect("no thread panics holding it");
         // create and start a new thread to execute the task
         s.spawn(|| task(&shared));
         // wait to be notified by the new thread: the wait releases the mutex while it sleeps
         // and takes it back before returning
-        let (guard, timeout) = condition
+        let (guard, _) = condition
             .wait_timeout_while(guard, Duration::from_secs(10), |done| !*done)
             .expect("no thread panics holding it");
-        if timeout.timed_out() && !*guard {
+        let notified = *guard;
+        // leave `with condition:`
+        drop(guard);
+        if notified {
+            // we know the data is ready
+            println!("Main thread all done");
+        } else {
             println!("Main thread gave up: no notification within 10 seconds");
-            std::process::exit(1);
         }
+        notified
+        // The scope joins the thread here, as Python waits for it at exit. A failure is
+        // reported only after that, from main: `process::exit` inside the scope would end the
+        // process without joining the thread.
     });
-    // we know the data is ready
-    println!("Main thread all done");
+    if notified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

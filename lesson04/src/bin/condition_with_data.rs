@@ -10,6 +10,7 @@
 //!
 //! Run it: `cargo run -p lesson04 --bin condition_with_data`
 
+use std::process::ExitCode;
 use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -29,12 +30,12 @@ fn task(condition: &Condvar, work_list: &Mutex<Vec<i32>>) {
     condition.notify_one();
 }
 
-fn main() {
+fn main() -> ExitCode {
     // create a condition, and the work list it is about
     let condition = Condvar::new();
     let work_list = Mutex::new(Vec::new());
     println!("main thread waiting for data ...");
-    let data = thread::scope(|s| {
+    let got_data = thread::scope(|s| {
         let guard = work_list.lock().expect("no thread panics holding it");
         // start a new thread to perform some work
         s.spawn(|| task(&condition, &work_list));
@@ -44,10 +45,21 @@ fn main() {
             .expect("no thread panics holding it");
         if guard.is_empty() {
             println!("main thread gave up: no data within 10 seconds");
-            std::process::exit(1);
+            return false;
         }
-        guard.clone()
+        let data = guard.clone();
+        // leave `with condition:`
+        drop(guard);
+        // we know the data is ready (`{:?}` prints a Vec as Python prints a list)
+        println!("got data: {data:?}");
+        true
+        // The scope joins the thread here, as Python waits for it at exit. A failure is
+        // reported only after that, from main: `process::exit` inside the scope would end the
+        // process without joining the thread.
     });
-    // we know the data is ready (`{:?}` prints a Vec as Python prints a list)
-    println!("got data: {data:?}");
+    if got_data {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -11,17 +11,25 @@
 //! The Rust twist: std's `Mutex` has no timed lock (`lock()` would wait forever, `try_lock()`
 //! not at all), so this uses `lesson04::Lock` and its `acquire_timeout`.
 //!
+//! Python's 0.1 s sleep after the first acquire is there so that the other worker takes its
+//! own first lock meanwhile. On a busy machine a thread can start later than that, so each part
+//! also has a `Barrier` for its two workers: in part 1 both hold their first lock before either
+//! asks for its second, and the deadlock happens on every run; in part 2 both start together,
+//! and one of them waits for `lock_1`.
+//!
 //! Run it: `cargo run -p lesson04 --bin deadlock`
 
+use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
 
 use lesson04::Lock;
 
 /// Part 1, `worker_1`: `lock_1` then `lock_2`, giving up on `lock_2` after 1 s.
-fn worker_1(lock_1: &Lock, lock_2: &Lock) {
+fn worker_1(lock_1: &Lock, lock_2: &Lock, both_hold_one: &Barrier) {
     let guard_1 = lock_1.acquire();
     println!("worker_1: acquired lock_1");
+    both_hold_one.wait();
     thread::sleep(Duration::from_secs_f64(0.1));
     let Some(guard_2) = lock_2.acquire_timeout(Duration::from_secs(1)) else {
         println!("worker_1: timed out waiting for lock_2 -> deadlock detected, releasing lock_1");
@@ -38,9 +46,10 @@ fn worker_1(lock_1: &Lock, lock_2: &Lock) {
 }
 
 /// Part 1, `worker_2`: `lock_2` then `lock_1` (the opposite order), giving up after 3 s.
-fn worker_2(lock_1: &Lock, lock_2: &Lock) {
+fn worker_2(lock_1: &Lock, lock_2: &Lock, both_hold_one: &Barrier) {
     let guard_2 = lock_2.acquire();
     println!("worker_2: acquired lock_2");
+    both_hold_one.wait();
     thread::sleep(Duration::from_secs_f64(0.1));
     let Some(guard_1) = lock_1.acquire_timeout(Duration::from_secs(3)) else {
         println!("worker_2: timed out waiting for lock_1 -> deadlock detected, releasing lock_2");
@@ -57,7 +66,8 @@ fn worker_2(lock_1: &Lock, lock_2: &Lock) {
 
 /// Part 2: every worker takes `lock_1` first, then `lock_2`. No cycle, no deadlock; the
 /// timeouts stay, as tip 2 asks, and never expire.
-fn ordered_worker(name: &str, lock_1: &Lock, lock_2: &Lock) {
+fn ordered_worker(name: &str, lock_1: &Lock, lock_2: &Lock, start: &Barrier) {
+    start.wait();
     let Some(guard_1) = lock_1.acquire_timeout(Duration::from_secs(3)) else {
         println!("{name}: timed out waiting for lock_1");
         return;
@@ -76,16 +86,18 @@ fn ordered_worker(name: &str, lock_1: &Lock, lock_2: &Lock) {
 fn main() {
     let lock_1 = Lock::new(());
     let lock_2 = Lock::new(());
+    let both_hold_one = Barrier::new(2);
     thread::scope(|s| {
-        s.spawn(|| worker_1(&lock_1, &lock_2));
-        s.spawn(|| worker_2(&lock_1, &lock_2));
+        s.spawn(|| worker_1(&lock_1, &lock_2, &both_hold_one));
+        s.spawn(|| worker_2(&lock_1, &lock_2, &both_hold_one));
     });
     println!("Done");
 
     println!("Now both workers take lock_1, then lock_2:");
+    let start = Barrier::new(2);
     thread::scope(|s| {
-        s.spawn(|| ordered_worker("worker_1", &lock_1, &lock_2));
-        s.spawn(|| ordered_worker("worker_2", &lock_1, &lock_2));
+        s.spawn(|| ordered_worker("worker_1", &lock_1, &lock_2, &start));
+        s.spawn(|| ordered_worker("worker_2", &lock_1, &lock_2, &start));
     });
     println!("Done");
 }

@@ -15,7 +15,7 @@
 //!
 //! Run it: `cargo run -p lesson04 --bin fake_database`
 
-use std::sync::Mutex;
+use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -87,10 +87,16 @@ impl FakeDatabase {
 /// Python's `with ThreadPoolExecutor(max_workers=2) as executor:` submitting two calls: two
 /// threads, and the scope waits for both, as the `with` block does.
 fn two_workers(work: impl Fn(usize) + Sync) {
+    // A start line: both workers begin together. The race needs the second one to read the
+    // value within the first one's 0.1 s, and on a busy machine a thread can start later.
+    let start = Barrier::new(2);
     thread::scope(|s| {
         for index in 0..2 {
-            let work = &work;
-            s.spawn(move || work(index));
+            let (work, start) = (&work, &start);
+            s.spawn(move || {
+                start.wait();
+                work(index);
+            });
         }
     });
 }

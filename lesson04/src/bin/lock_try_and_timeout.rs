@@ -11,6 +11,7 @@
 //!
 //! Run it: `cargo run -p lesson04 --bin lock_try_and_timeout`
 
+use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
 
@@ -22,9 +23,10 @@ fn py(value: bool) -> &'static str {
     if value { "True" } else { "False" }
 }
 
-fn holder(lock: &Lock) {
+fn holder(lock: &Lock, holding: &Barrier) {
     let _guard = lock.acquire();
     println!("holder: got the lock, holding it for 1 second");
+    holding.wait();
     thread::sleep(Duration::from_secs(1));
     println!("holder: releasing the lock");
     // `_guard` is dropped here: the lock is released
@@ -33,9 +35,13 @@ fn holder(lock: &Lock) {
 fn main() {
     // create a lock (`Lock` is `Lock<()>`: it guards no data, as Python's Lock)
     let lock = Lock::new(());
+    let holding = Barrier::new(2);
     println!("lock.locked()={}", py(lock.locked()));
     thread::scope(|s| {
-        let thread = s.spawn(|| holder(&lock));
+        let thread = s.spawn(|| holder(&lock, &holding));
+        // Python sleeps 0.1 s to let the holder take the lock first. On a busy machine a thread
+        // can start later than that, so main first waits for the holder to say it has the lock.
+        holding.wait();
         thread::sleep(Duration::from_secs_f64(0.1));
         // check if the lock is currently acquired by a thread
         if lock.locked() {
