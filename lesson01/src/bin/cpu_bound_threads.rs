@@ -4,41 +4,56 @@
 //! Threads for CPU-Bound Tasks"; the book has no code here, the Python comparison script
 //! was written from its text).
 //!
-//! The same pure computation runs twice: first its tasks one after another on the main
-//! thread, then one task per core, each on its own thread. In CPython the Global
-//! Interpreter Lock lets only one thread run Python code at a time, so the threaded run is
-//! no faster (1.04-1.15x on 2 cores). Rust has no GIL: each thread runs on its own core, so
-//! the speedup approaches the number of cores.
+//! The same pure computation runs three ways, one task per core: its tasks one after another
+//! on the main thread, each task on its own thread, and each task in its own forked process.
+//! In CPython 3.11 the Global Interpreter Lock lets only one thread run Python code at a
+//! time, so its threads are hardly faster than the serial run (1.04-1.15x on 2 cores); only
+//! separate processes, each with its own interpreter and its own GIL, run Python code in
+//! parallel. Rust has no GIL: its threads compute at the same time, and take no longer than
+//! the processes.
+//!
+//! The three ways take turns in every trial, so whatever else the machine runs slows them
+//! alike: the threads' time against the processes' holds on a busy machine too, where the
+//! speedup over the serial run shrinks for want of free cores. Each thread also notes when
+//! it started and ended computing, which shows whether the threads ran at once or took
+//! turns, however busy the machine.
 //!
 //! Run it: `cargo run -p lesson01 --bin cpu_bound_threads` (and with `--release`: both show it)
 
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid, fork, pipe};
+use std::fs::File;
 use std::hint::black_box;
+use std::io::{Read, Write};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Iterations of one task. Python's script does 10 million per task; a Rust loop is far
-/// faster, so this is larger: about a second for the serial run in a debug build. An
-/// optimised (`--release`) build runs the loop some fifteen times faster still, so it gets
-/// more iterations, or its timings would be too short to measure well.
+/// faster, so this is larger: about 0.15 s per task in a debug build. An optimised
+/// (`--release`) build runs the loop many times faster still, so it gets more iterations,
+/// or its timings would be too short to measure well.
 const N: u64 = if cfg!(debug_assertions) {
-    40_000_000
+    22_000_000
 } else {
-    600_000_000
+    500_000_000
 };
 
-/// Trials of each way: at least `MIN_TRIALS`, and more while they take less than
-/// `MIN_TOTAL` in all (a release build is much faster, so it gets more, shorter trials).
-/// The speedup printed is the median of the trials' speedups, since one trial on a busy
-/// machine can be slowed by anything else that runs.
-const MIN_TRIALS: usize = 5;
-const MAX_TRIALS: usize = 25;
-const MIN_TOTAL: Duration = Duration::from_secs(2);
+/// Trials of the three ways; each figure printed is the median over the trials, since one
+/// trial on a busy machine can be slowed by anything else that runs.
+const TRIALS: usize = 7;
 
 /// Python's `task(n)`: the sum of squares below `n`, a pure computation with no IO.
 ///
 /// `black_box` hides the value of `i` from the optimiser: without it a release build could
 /// replace the loop with a formula and finish in no time. Sums wrap at 2^64 (Python's
-/// integers grow instead), which changes nothing here: both runs compute the same thing.
+/// integers grow instead), which changes nothing here: every run computes the same thing.
+///
+/// `inline(never)` makes the three ways run the very same machine code. An optimised build
+/// would otherwise put a copy of the loop into each caller, and copies at different
+/// addresses can run at different speeds, as a CPU fetches and caches code in aligned
+/// blocks: the serial run, the threads and the processes would not be compared like with
+/// like.
+#[inline(never)]
 fn task(n: u64) -> u64 {
     let mut total: u64 = 0;
     for i in 0..n {
@@ -48,27 +63,112 @@ fn task(n: u64) -> u64 {
     total
 }
 
-/// Runs `tasks` tasks one after the other on this thread; returns the time and results.
-fn serial(tasks: usize) -> (Duration, Vec<u64>) {
-    let start = Instant::now();
-    let results = (0..tasks).map(|_| task(N)).collect();
-    (start.elapsed(), results)
+/// What one way of running the tasks took, and what its tasks computed.
+struct Run {
+    seconds: f64,
+    results: Vec<u64>,
 }
 
-/// Runs `tasks` tasks, one per thread, all at once; returns the time and results.
-fn threaded(tasks: usize) -> (Duration, Vec<u64>) {
+/// Runs `tasks` tasks one after the other on this thread.
+fn serial(tasks: usize) -> Run {
     let start = Instant::now();
-    // `thread::scope` joins every thread spawned inside it before it returns. And unlike
-    // Python's `results[index] = total`, each thread hands its result back through `join`:
-    // no shared list, no lock.
-    let results = thread::scope(|s| {
-        let handles: Vec<_> = (0..tasks).map(|_| s.spawn(|| task(N))).collect();
+    let results = (0..tasks).map(|_| task(N)).collect();
+    Run {
+        seconds: start.elapsed().as_secs_f64(),
+        results,
+    }
+}
+
+/// A thread's task, with the moments it started and ended computing.
+fn timed_task() -> (Instant, Instant, u64) {
+    let started = Instant::now();
+    let result = task(N);
+    (started, Instant::now(), result)
+}
+
+/// Runs `tasks` tasks, one per thread, all at once. Also returns how long every thread was
+/// computing at once, as a share of the quickest thread's computing time: 1.0 when they ran
+/// side by side from start to end, even if a busy machine gave one of them less of a core
+/// than the others; 0 when they ran one after another.
+fn threaded(tasks: usize) -> (Run, f64) {
+    let start = Instant::now();
+    // Unlike Python's `results[index] = total`, each thread hands its result back through
+    // `join`: no shared list, no lock. `collect` starts every thread before the first
+    // `join`; each `join` waits until its thread has ended, so none is left when the scope
+    // returns (which `processes` relies on).
+    let ran: Vec<(Instant, Instant, u64)> = thread::scope(|s| {
+        let handles: Vec<_> = (0..tasks).map(|_| s.spawn(timed_task)).collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("a task panicked"))
             .collect()
     });
-    (start.elapsed(), results)
+    let seconds = start.elapsed().as_secs_f64();
+    let last_start = ran.iter().map(|r| r.0).max().expect("a thread");
+    let first_end = ran.iter().map(|r| r.1).min().expect("a thread");
+    let quickest = ran.iter().map(|r| r.1 - r.0).min().expect("a thread");
+    let together = first_end.saturating_duration_since(last_start);
+    let overlap = together.as_secs_f64() / quickest.as_secs_f64();
+    let results = ran.into_iter().map(|r| r.2).collect();
+    (Run { seconds, results }, overlap)
+}
+
+/// Runs `tasks` tasks, one per forked child process, all at once; each child sends its
+/// result back through a pipe. This is Python's `multiprocessing` with the `fork` start
+/// method.
+fn processes(tasks: usize) -> Run {
+    // A child gets a copy of the parent's memory, unwritten output included: flush stdout
+    // first, or a child that flushed its copy (say, a panic unwinding out of `main`) would
+    // print the parent's lines a second time.
+    std::io::stdout().flush().expect("stdout");
+    let start = Instant::now();
+    let mut children: Vec<(Pid, File)> = Vec::with_capacity(tasks);
+    for _ in 0..tasks {
+        let (from_child, to_parent) = pipe().expect("pipe");
+        // SAFETY: fork only while no other thread is alive. A child gets a copy of the
+        // forking thread alone, so a lock another thread held at that moment would stay
+        // locked forever in the child. This process has a single thread whenever it gets
+        // here: `threaded` joins every thread it starts before it returns, and the child
+        // only computes, writes to a pipe and leaves.
+        match unsafe { fork() }.expect("fork failed") {
+            ForkResult::Child => {
+                drop(from_child);
+                let sent = File::from(to_parent)
+                    .write_all(&task(N).to_le_bytes())
+                    .is_ok();
+                // `_exit` ends the child at once. `std::process::exit` would first flush
+                // the child's copy of the parent's stdout buffer and run the `atexit`
+                // handlers the parent registered (C's `exit`), work that belongs to the
+                // parent alone.
+                // SAFETY: `_exit` only ends the process; no code of this program runs after it.
+                unsafe { nix::libc::_exit(if sent { 0 } else { 1 }) };
+            }
+            ForkResult::Parent { child } => {
+                // The child's end is closed here, so a child that dies unheard makes the
+                // read below fail instead of waiting forever.
+                drop(to_parent);
+                children.push((child, File::from(from_child)));
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(tasks);
+    for (child, mut from_child) in children {
+        let mut answer = [0u8; 8];
+        from_child
+            .read_exact(&mut answer)
+            .expect("a child died before sending its result");
+        results.push(u64::from_le_bytes(answer));
+        // Python's `process.join()`: the child has sent its result and leaves right after,
+        // so this wait is short, and it reaps the child (no zombie left behind).
+        match waitpid(child, None).expect("waitpid failed") {
+            WaitStatus::Exited(_, 0) => {}
+            other => panic!("child {child} ended oddly: {other:?}"),
+        }
+    }
+    Run {
+        seconds: start.elapsed().as_secs_f64(),
+        results,
+    }
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
@@ -87,53 +187,93 @@ fn main() {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     println!("Cores: {cores} (std::thread::available_parallelism)");
 
-    let mut serial_times = Vec::new();
-    let mut threaded_times = Vec::new();
-    let mut speedups = Vec::new();
-    let mut serial_result = Vec::new();
-    let mut threaded_result = Vec::new();
-    let started = Instant::now();
-    while speedups.len() < MIN_TRIALS
-        || (started.elapsed() < MIN_TOTAL && speedups.len() < MAX_TRIALS)
-    {
-        let (s, s_results) = serial(cores);
-        let (t, t_results) = threaded(cores);
-        serial_times.push(s.as_secs_f64());
-        threaded_times.push(t.as_secs_f64());
-        speedups.push(s.as_secs_f64() / t.as_secs_f64());
-        serial_result = s_results;
-        threaded_result = t_results;
+    let mut serial_runs = Vec::new();
+    let mut thread_runs = Vec::new();
+    let mut process_runs = Vec::new();
+    let mut overlaps = Vec::new();
+    for trial in 0..TRIALS {
+        // Within a trial the threads and the processes swap places every time, so neither
+        // always runs in the other's wake.
+        serial_runs.push(serial(cores));
+        if trial % 2 == 0 {
+            let (run, overlap) = threaded(cores);
+            thread_runs.push(run);
+            overlaps.push(overlap);
+            process_runs.push(processes(cores));
+        } else {
+            process_runs.push(processes(cores));
+            let (run, overlap) = threaded(cores);
+            thread_runs.push(run);
+            overlaps.push(overlap);
+        }
     }
-    let trials = speedups.len();
-    let (s, t) = (median(serial_times), median(threaded_times));
-    let speedup = median(speedups);
+    let seconds = |runs: &[Run]| median(runs.iter().map(|r| r.seconds).collect());
+    // Each ratio is taken within a trial, between runs a moment apart, then the median.
+    let ratio = |num: &[Run], den: &[Run]| {
+        median(
+            num.iter()
+                .zip(den)
+                .map(|(n, d)| n.seconds / d.seconds)
+                .collect(),
+        )
+    };
+    let (s, t, p) = (
+        seconds(&serial_runs),
+        seconds(&thread_runs),
+        seconds(&process_runs),
+    );
+    let thread_speedup = ratio(&serial_runs, &thread_runs);
+    let process_speedup = ratio(&serial_runs, &process_runs);
+    let threads_vs_processes = ratio(&thread_runs, &process_runs);
+    let overlap = median(overlaps) * 100.0;
+    let result = |runs: &[Run]| runs[0].results[0];
+    let kept_up = threads_vs_processes <= 1.5 && overlap >= 50.0;
 
     println!(
         "Serial: {cores} tasks took {s:.3} seconds (median; result {})",
-        serial_result[0]
+        result(&serial_runs)
     );
     println!(
         "Threads: {cores} tasks took {t:.3} seconds (median; result {})",
-        threaded_result[0]
+        result(&thread_runs)
     );
-    println!("Results equal: {}", serial_result == threaded_result);
-    println!("Speedup: {speedup:.2}x (serial / threaded, median of {trials} trials)");
+    println!(
+        "Processes: {cores} tasks took {p:.3} seconds (median; result {})",
+        result(&process_runs)
+    );
+    let all_equal = [&serial_runs, &thread_runs, &process_runs]
+        .iter()
+        .flat_map(|runs| runs.iter().flat_map(|r| &r.results))
+        .all(|&r| r == result(&serial_runs));
+    println!("Results equal: {all_equal}");
+    println!(
+        "Side by side: the {cores} threads were all computing at once for {overlap:.0}% of the quickest one's run (median)"
+    );
+    println!(
+        "Speedup: threads {thread_speedup:.2}x, processes {process_speedup:.2}x (serial / parallel, median of {TRIALS} trials)"
+    );
+    println!(
+        "Threads vs processes: {threads_vs_processes:.2}x (threads' time / processes' time, median of {TRIALS} trials)"
+    );
     println!(
         "Python (CPython 3.11, 2 cores, 2 tasks): serial 2.13-2.24 s, threads 1.85-2.15 s, speedup 1.04-1.15x"
     );
-    if cores > 1 && speedup < 1.4 {
-        // Rust has no lock that makes threads take turns; if they still gained little,
-        // something else was using the cores (another program, another virtual machine).
+    if cores == 1 {
         println!(
-            "Conclusion: the threads gained little this time although Rust has no GIL: other work kept the cores busy; on a quiet machine the speedup approaches {cores}x."
+            "Conclusion: with one core there is nothing to run the tasks side by side, so no speedup here; on more cores Rust's threads, having no GIL, would share out the work."
         );
-    } else if cores > 1 {
+    } else if !kept_up {
         println!(
-            "Conclusion: with no GIL, {cores} threads run the work on {cores} cores at once, so it finishes up to {cores}x sooner, where Python's threads take turns and gain nothing."
+            "Conclusion: this time the threads fell behind the processes or took turns; Rust has no GIL, so something else held them back: a lock of the program's own, or a busy machine sharing its cores out unevenly."
+        );
+    } else if process_speedup < 1.4 {
+        // The processes gained little too: the cores were busy with other work.
+        println!(
+            "Conclusion: other work kept the cores busy, so neither the threads nor the processes gained much over the serial run this time; the threads still computed at once and kept up with the processes."
         );
     } else {
         println!(
-            "Conclusion: with one core there is nothing to run the threads side by side, so no speedup here; on more cores Rust's threads, having no GIL, would share out the work."
+            "Conclusion: with no GIL, {cores} threads run the work on {cores} cores at once, as fast as {cores} processes, where Python's threads take turns and gain almost nothing."
         );
     }
 }
