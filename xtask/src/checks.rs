@@ -87,6 +87,7 @@ enum Property {
     Same(String, String),
     Ascending(String, f64),
     InKeyOrder(String, String, String),
+    NotInKeyOrder(String, String, String),
     Distinct(String),
     Permutation(String, i64, i64),
     OnlyLastAbove(String, f64),
@@ -168,7 +169,7 @@ impl Check {
             "elapsed_at_least" | "elapsed_at_most" => "S (seconds)",
             "elapsed_at_least_sum" => "NAME [D]",
             "ascending" => "NAME [SLACK]",
-            "in_key_order" => "RESULT VALUE KEY",
+            "in_key_order" | "not_in_key_order" => "RESULT VALUE KEY",
             "elapsed_below_sum" | "elapsed_at_least_max" | "distinct" | "not_pid" | "is_pid" => {
                 "NAME"
             }
@@ -221,6 +222,7 @@ impl Check {
             }
             "same" => Same(a.capture()?, a.capture()?),
             "in_key_order" => InKeyOrder(a.capture()?, a.capture()?, a.capture()?),
+            "not_in_key_order" => NotInKeyOrder(a.capture()?, a.capture()?, a.capture()?),
             "ascending" => {
                 let capture = a.capture()?;
                 let slack = if tokens.len() > 1 { a.number()? } else { 0.0 };
@@ -312,6 +314,9 @@ impl Check {
             InKeyOrder(r, v, k) => format!(
                 "the `{r}` values come in the order of their `{k}` keys (as the `{v}` values sorted by key)"
             ),
+            NotInKeyOrder(r, _, k) => format!(
+                "the `{r}` values do not come in the order of their `{k}` keys: they follow the order the work finished in"
+            ),
             Distinct(n) => format!("no `{n}` value appears twice"),
             Permutation(n, a, b) => format!("the `{n}` values are {a} to {b}, each exactly once"),
             OnlyLastAbove(n, v) => {
@@ -338,7 +343,7 @@ impl Check {
             | NotPid(n)
             | IsPid(n) => vec![n],
             Same(a, b) => vec![a, b],
-            InKeyOrder(a, b, c) => vec![a, b, c],
+            InKeyOrder(a, b, c) | NotInKeyOrder(a, b, c) => vec![a, b, c],
             _ => vec![],
         }
     }
@@ -467,20 +472,7 @@ impl Check {
                 }
             }
             InKeyOrder(result, value, key) => {
-                // VALUE and KEY come from the same lines: pair them in output order, sort the
-                // values by their keys, and that is the order RESULT must come in.
-                let (values, keys) = (some_texts(run, value)?, numbers(run, key)?);
-                if values.len() != keys.len() {
-                    return Err(format!(
-                        "{} {value} values but {} {key} values: capture them on the same lines",
-                        values.len(),
-                        keys.len()
-                    ));
-                }
-                let mut pairs: Vec<(f64, &str)> = keys.into_iter().zip(values).collect();
-                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let wanted: Vec<&str> = pairs.into_iter().map(|(_, v)| v).collect();
-                let got = texts(run, result);
+                let (got, wanted) = key_order(run, result, value, key)?;
                 match got.iter().zip(&wanted).position(|(g, w)| g != w) {
                     _ if got == wanted => Ok(()),
                     Some(at) => Err(format!(
@@ -494,6 +486,22 @@ impl Check {
                         got.len(),
                         wanted.len()
                     )),
+                }
+            }
+            NotInKeyOrder(result, value, key) => {
+                let (got, wanted) = key_order(run, result, value, key)?;
+                if got.len() < 2 {
+                    Err(format!(
+                        "{} {result} value(s): too few to have an order",
+                        got.len()
+                    ))
+                } else if got == wanted {
+                    Err(format!(
+                        "the {result} values come exactly in {key} order, {}",
+                        "the order of the keys, not the order the work finished in"
+                    ))
+                } else {
+                    Ok(())
                 }
             }
             Distinct(name) => {
@@ -558,6 +566,28 @@ impl Check {
             }
         }
     }
+}
+
+/// The RESULT values as printed, and the VALUE values sorted by the KEY captured on the same
+/// lines: what `in_key_order` compares.
+fn key_order<'a>(
+    run: &'a Evidence,
+    result: &str,
+    value: &str,
+    key: &str,
+) -> Result<(Vec<&'a str>, Vec<&'a str>), String> {
+    let (values, keys) = (some_texts(run, value)?, numbers(run, key)?);
+    if values.len() != keys.len() {
+        return Err(format!(
+            "{} {value} values but {} {key} values: capture them on the same lines",
+            values.len(),
+            keys.len()
+        ));
+    }
+    let mut pairs: Vec<(f64, &str)> = keys.into_iter().zip(values).collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let wanted = pairs.into_iter().map(|(_, v)| v).collect();
+    Ok((texts(run, result), wanted))
 }
 
 fn at_least(what: &str, seconds: f64, bound: f64) -> Result<(), String> {
@@ -965,6 +995,12 @@ mod tests {
             check("in_key_order r v id")
                 .evaluate(&run(1.0, &lost))
                 .is_err()
+        );
+        // imap_unordered's property is the negation: not the order the tasks were issued in.
+        passes(
+            "not_in_key_order r v id",
+            &run(1.0, &completion_order),
+            &run(1.0, &issue_order),
         );
     }
 
