@@ -5,7 +5,7 @@
 //! asking how many items wait (`qsize`, `empty`, `full`), and counting finished tasks so a
 //! thread can wait until every item has been processed (`task_done`, `join`). This file is
 //! `queue.Queue` with those, std-only (one `Mutex` and three `Condvar`s, as in CPython's own
-//! `queue.py`); copy it into a project as it is.
+//! `queue.py`); copy it into a project as it is: it needs no other file.
 //!
 //! | Python | here |
 //! | --- | --- |
@@ -30,10 +30,46 @@
 //! Unlike Python, a failed `put` hands the item back inside [`Full`], so nothing is lost, and
 //! the queue is shared as `&Queue<T>` (inside `thread::scope`) or `Arc<Queue<T>>`: any number
 //! of threads may put and get, where std's `Receiver` has a single consumer.
+//!
+//! # Differences from Python, and why
+//!
+//! - **`maxsize` is fixed** when the queue is made. Python's is a plain attribute that a
+//!   program may reassign (CPython's `test_shrinking_queue` shrinks a full queue); here
+//!   changing it would need a lock of its own for a use no example has. It is a `usize`, so
+//!   Python's "0 or negative means unbounded" is just 0.
+//! - **A timeout is a [`Duration`]**, so it cannot be negative (Python raises `ValueError` for
+//!   `timeout=-1`). `Duration::ZERO` behaves as Python's `timeout=0`: the same answer as the
+//!   `_nowait` form. A timeout too long for a deadline (`Duration::MAX`) means no deadline,
+//!   where CPython raises `OverflowError` once such a call has to wait.
+//! - **No `shutdown()`.** Python 3.13 added `q.shutdown(immediate=False)` and
+//!   `queue.ShutDown`: puts raise `ShutDown` from then on, gets once the queue is empty, and
+//!   every blocked `put` and `get` wakes to check; `immediate=True` makes gets raise at once
+//!   and drops the items still waiting, marking a task done for each (which may release
+//!   `join`). Here, tell consumers to stop with one sentinel each (a `Queue<Option<T>>` and
+//!   `None`), as the lesson's examples do, or use `mpsc`, whose `recv` fails once every
+//!   `Sender` is dropped.
+//! - **No `SimpleQueue`, `LifoQueue` or `PriorityQueue`**, and no `_put`/`_get` hooks to
+//!   override: swap the `VecDeque` for a `Vec` (LIFO) or a `BinaryHeap` (priority) in a copy.
+//! - **A panic cannot damage the queue.** No code of yours runs while the queue's lock is held
+//!   (items only move in and out; `Debug` shows counts, not items), so the state is always
+//!   consistent: the queue ignores lock poisoning and keeps working after a thread that used
+//!   it panicked, as a Python queue keeps working after an exception.
+//! - [`Full`] and [`Empty`] print a message (`str(queue.Full())` is empty in Python), and
+//!   `{:?}` of a queue shows `maxsize`, `qsize` and `unfinished_tasks` (Python's `repr` shows
+//!   only the object's address).
 
+// Model checking (`cargo xtask models`) swaps std's primitives for shuttle's; a copied file
+// builds without shuttle, since `cfg(shuttle)` is never set there. Cargo warns there of an
+// unexpected `cfg` condition name `shuttle`: delete the shuttle `use` line and the `models`
+// module at the end, or declare the name in your Cargo.toml as this workspace does
+// (`[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`).
+#[cfg(all(test, shuttle))]
+use shuttle::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::PoisonError;
+#[cfg(not(all(test, shuttle)))]
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Python: `queue.Queue`. A first-in, first-out queue that many threads may share.
@@ -57,7 +93,6 @@ use std::time::Duration;
 /// });
 /// q.join(); // every item put was marked done: returns at once
 /// ```
-#[derive(Debug)]
 pub struct Queue<T> {
     /// Python's `maxsize`: 0 means no bound.
     maxsize: usize,
@@ -70,7 +105,6 @@ pub struct Queue<T> {
     all_tasks_done: Condvar,
 }
 
-#[derive(Debug)]
 struct State<T> {
     items: VecDeque<T>,
     /// Python's `unfinished_tasks`: items put and not yet marked done.
@@ -119,10 +153,26 @@ impl<T> Default for Queue<T> {
     }
 }
 
+impl<T> fmt::Debug for Queue<T> {
+    /// `Queue { maxsize: 2, qsize: 1, unfinished_tasks: 1, .. }`: the counts, read together
+    /// under the lock; not the items, so that no code of `T` runs under the queue's lock.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (qsize, unfinished_tasks) = {
+            let state = self.lock();
+            (state.items.len(), state.unfinished_tasks)
+        };
+        f.debug_struct("Queue")
+            .field("maxsize", &self.maxsize)
+            .field("qsize", &qsize)
+            .field("unfinished_tasks", &unfinished_tasks)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> Queue<T> {
     /// Python: `queue.Queue(maxsize)`. At most `maxsize` items wait in the queue; 0 means
     /// no bound, as in Python (a bounded queue of size 0 would be a rendezvous, which is
-    /// `mpsc::sync_channel(0)`, not this).
+    /// `mpsc::sync_channel(0)`, not this). Unlike Python's, the bound cannot be changed later.
     pub fn new(maxsize: usize) -> Self {
         Queue {
             maxsize,
@@ -141,7 +191,8 @@ impl<T> Queue<T> {
         self.maxsize
     }
 
-    /// Python: `q.qsize()`. How many items wait right now (a snapshot).
+    /// Python: `q.qsize()`. How many items wait right now (a snapshot: Python's docstring
+    /// calls it "approximate", "not reliable!").
     pub fn qsize(&self) -> usize {
         self.lock().items.len()
     }
@@ -151,14 +202,14 @@ impl<T> Queue<T> {
         self.lock().items.is_empty()
     }
 
-    /// Python: `q.full()`. Whether a `put` would block right now (a snapshot); never true
-    /// for an unbounded queue.
+    /// Python: `q.full()`. Whether `maxsize` items wait right now, so that a `put` would
+    /// block (a snapshot); never true for an unbounded queue.
     pub fn full(&self) -> bool {
         self.is_full(&self.lock())
     }
 
     /// Python: `q.put(item)`. Adds `item` at the back, first waiting as long as it takes
-    /// for room if the queue is bounded and full.
+    /// for room if the queue is bounded and full. Counts one more unfinished task.
     pub fn put(&self, item: T) {
         let state = self
             .not_full
@@ -169,9 +220,12 @@ impl<T> Queue<T> {
 
     /// Python: `q.put(item, timeout=t)`. Like [`Queue::put`], but waits at most `timeout`
     /// for room; then gives the item back as `Err(Full(item))` (Python raises `queue.Full`).
+    /// An unbounded queue never waits. `Duration::ZERO` is [`Queue::put_nowait`], and a
+    /// timeout too long for a deadline (`Duration::MAX`) waits as long as [`Queue::put`].
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), Full<T>> {
         // `wait_timeout_while` re-checks the predicate after every wakeup (spurious ones
-        // included) and keeps track of the time left across them.
+        // included), keeps track of the time left across them, and waits without a deadline
+        // when `now + timeout` cannot be represented.
         let (state, _) = self
             .not_full
             .wait_timeout_while(self.lock(), timeout, |state| self.is_full(state))
@@ -207,7 +261,9 @@ impl<T> Queue<T> {
     }
 
     /// Python: `q.get(timeout=t)`. Like [`Queue::get`], but waits at most `timeout` for an
-    /// item; then returns `Err(Empty)` (Python raises `queue.Empty`).
+    /// item; then returns `Err(Empty)` (Python raises `queue.Empty`). `Duration::ZERO` is
+    /// [`Queue::get_nowait`], and a timeout too long for a deadline (`Duration::MAX`) waits
+    /// as long as [`Queue::get`].
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, Empty> {
         let (state, _) = self
             .not_empty
@@ -222,10 +278,13 @@ impl<T> Queue<T> {
         self.pop(self.lock()).ok_or(Empty)
     }
 
-    /// Python: `q.task_done()`. Says that one item got earlier has been fully processed.
-    /// When every item ever put has been marked done, every thread in [`Queue::join`]
-    /// wakes. Calling it more times than items were put is an error, as in Python
-    /// (`ValueError`); the count is left unchanged then.
+    /// Python: `q.task_done()`. Says that one task is complete: the usual use is one call
+    /// for each item got, once it has been fully processed. When the count of unfinished
+    /// tasks (items put, minus calls to `task_done`) drops to zero, every thread in
+    /// [`Queue::join`] wakes. As in Python the count is of items *put*, not got: a
+    /// `task_done` for an item still waiting is accepted, and lets `join` return before that
+    /// item is processed. Calling it more times than items were put is an error, as in
+    /// Python (`ValueError`); the count is left unchanged then.
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
         let mut state = self.lock();
         if state.unfinished_tasks == 0 {
@@ -239,7 +298,8 @@ impl<T> Queue<T> {
     }
 
     /// Python: `q.join()`. Waits until every item ever put has been marked done with
-    /// [`Queue::task_done`]; returns at once if there is nothing unfinished.
+    /// [`Queue::task_done`]; returns at once if there is nothing unfinished. It may be
+    /// called any number of times, by any number of threads.
     pub fn join(&self) {
         let _state = self
             .all_tasks_done
@@ -248,7 +308,8 @@ impl<T> Queue<T> {
     }
 
     /// Like [`Queue::join`], but waits at most `timeout`; returns whether every task was
-    /// done. Python's `join` has no timeout; a program that must not hang needs one.
+    /// done. Python's `join` has no timeout; a program that must not hang needs one. A
+    /// timeout too long for a deadline (`Duration::MAX`) waits as long as [`Queue::join`].
     pub fn join_timeout(&self, timeout: Duration) -> bool {
         let (state, _) = self
             .all_tasks_done
@@ -286,13 +347,499 @@ impl<T> Queue<T> {
     }
 }
 
+// What the tests below port from CPython's `Lib/test/test_queue.py` (3.11, plus the
+// shutdown tests of 3.13), named after the original:
+//
+// - `QueueTest` (`BaseQueueTestMixin` on `queue.Queue`): `test_basic`, `test_queue_task_done`,
+//   `test_queue_join`, `test_nowait`; `FailingQueueTest.test_failing_queue` (its intent: a
+//   failure inside the queue's critical section leaves the queue undamaged).
+// - `BaseSimpleQueueTest`, run on an unbounded `Queue` (which has all of `SimpleQueue`'s put
+//   and get): `test_basic` (as `test_basic_simple_queue`), `test_order`, `test_many_threads`,
+//   `test_many_threads_nonblock`, `test_many_threads_timeout`, `test_references`.
+//
+// Not ported, because they cannot apply:
+// - `test_negative_timeout_raises_exception` (both classes): a `Duration` cannot be negative.
+// - `test_shrinking_queue`: `maxsize` cannot be changed after `Queue::new` (see the module
+//   documentation).
+// - `LifoQueueTest`, `PriorityQueueTest` (their orders in `test_basic`): there is no LIFO or
+//   priority queue here; the `Queue` runs of the same tests are ported.
+// - `CSimpleQueueTest.test_is_default`: about which module CPython picked.
+// - `CSimpleQueueTest.test_reentrancy` (bpo-14976: a `__del__` run by the garbage collector
+//   in the middle of `put` calls `put` again): Rust runs a `Drop` only where a value is
+//   dropped, and this file never drops a `T` (nor runs any code of `T`) while it holds the
+//   lock, so nothing can re-enter the queue in the middle of an operation.
+// - The `test_shutdown_*` tests of Python 3.13: there is no `shutdown()` (see the module
+//   documentation).
+//
+// Every test body runs under `watchdog`, so a deadlock (a lost wakeup, a broken counter)
+// fails that test within seconds, with a message, instead of hanging the test binary.
+//
+// (Two `cfg`s rather than `cfg(all(test, not(shuttle)))`: cargo-mutants skips a module marked
+// `#[cfg(test)]`, and would mutate the tests themselves otherwise.)
 #[cfg(test)]
+#[cfg(not(shuttle))] // real threads and clocks: not built for the shuttle models
 mod tests {
     use super::*;
     use std::collections::HashSet;
+    use std::panic;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, mpsc};
     use std::thread;
     use std::time::Instant;
+
+    /// How long a test body may run before its watchdog calls it deadlocked. Every body
+    /// here finishes in well under a second.
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    /// Set by the first watchdog that fires. Later ones then give up after `GRACE`, so a
+    /// library that deadlocks everywhere fails the whole run in about `LIMIT`, not in
+    /// `LIMIT` per test (cargo-mutants must see a failure, not a timeout).
+    static DEADLOCK_SEEN: AtomicBool = AtomicBool::new(false);
+    const GRACE: Duration = Duration::from_millis(200);
+
+    /// Runs `body` on a thread of its own and fails the calling test if the body has not
+    /// finished within `LIMIT`; a panic in the body fails the test as it is.
+    fn watchdog(body: impl FnOnce() + Send + 'static) {
+        let name = thread::current().name().unwrap_or("test").to_string();
+        let (done, finished) = mpsc::channel::<()>();
+        let runner = thread::Builder::new()
+            .name(name.clone())
+            .spawn(move || {
+                body();
+                let _ = done.send(());
+            })
+            .expect("cannot spawn the test body's thread");
+        let start = Instant::now();
+        loop {
+            match finished.recv_timeout(Duration::from_millis(20)) {
+                // Finished, or panicked (the sender was dropped unsent): join tells which.
+                Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    if let Err(payload) = runner.join() {
+                        panic::resume_unwind(payload);
+                    }
+                    return;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let waited = start.elapsed();
+                    if waited >= LIMIT {
+                        DEADLOCK_SEEN.store(true, Ordering::SeqCst);
+                        panic!("{name} did not finish within {LIMIT:?}: probably deadlocked");
+                    }
+                    if waited >= GRACE && DEADLOCK_SEEN.load(Ordering::SeqCst) {
+                        panic!("{name} gave up after {waited:?}: another test deadlocked");
+                    }
+                }
+            }
+        }
+    }
+
+    /// CPython's `do_blocking_test`: runs `block` while another thread waits 100 ms, notes
+    /// that it has started, and runs `trigger`, which must be what lets `block` return.
+    /// Fails if `block` returned before the trigger started: it did not block.
+    fn do_blocking_test<R>(block: impl FnOnce() -> R, trigger: impl FnOnce() + Send) -> R {
+        let started = AtomicBool::new(false);
+        thread::scope(|s| {
+            s.spawn(|| {
+                thread::sleep(Duration::from_millis(100));
+                started.store(true, Ordering::SeqCst);
+                trigger();
+            });
+            let result = block();
+            assert!(
+                started.load(Ordering::SeqCst),
+                "the blocking call appeared not to block"
+            );
+            result
+        })
+    }
+
+    /// Runs `f` on a thread and reports whether it is still blocked after `wait`; the thread
+    /// is handed back so the caller can release and join it.
+    fn still_blocked_after<'scope>(
+        s: &'scope thread::Scope<'scope, '_>,
+        wait: Duration,
+        f: impl FnOnce() + Send + 'scope,
+    ) -> (bool, thread::ScopedJoinHandle<'scope, ()>) {
+        let handle = s.spawn(f);
+        thread::sleep(wait);
+        (!handle.is_finished(), handle)
+    }
+
+    const QUEUE_SIZE: usize = 5;
+
+    /// CPython's `qfull`: the size reached the bound.
+    fn qfull<T>(q: &Queue<T>) -> bool {
+        q.maxsize() > 0 && q.qsize() == q.maxsize()
+    }
+
+    /// CPython's `basic_queue_test`, for a `Queue`.
+    fn basic_queue_test(q: &Queue<i32>) {
+        assert_eq!(q.qsize(), 0, "call this with an empty queue");
+        assert!(q.empty());
+        assert!(!q.full());
+        q.put(111);
+        q.put(333);
+        q.put(222);
+        let actual_order = [q.get(), q.get(), q.get()];
+        assert_eq!(
+            actual_order,
+            [111, 333, 222],
+            "didn't seem to queue the correct data"
+        );
+        for i in 0..QUEUE_SIZE - 1 {
+            q.put(i as i32);
+            assert!(q.qsize() > 0, "queue should not be empty");
+        }
+        assert!(!qfull(q), "queue should not be full");
+        let last = 2 * QUEUE_SIZE as i32;
+        let full = 3 * 2 * QUEUE_SIZE as i32;
+        q.put(last);
+        assert!(qfull(q), "queue should be full");
+        assert!(!q.empty());
+        assert!(q.full());
+        assert_eq!(
+            q.put_nowait(full),
+            Err(Full(full)),
+            "a full queue took a put"
+        );
+        assert_eq!(
+            q.put_timeout(full, Duration::from_millis(10)),
+            Err(Full(full)),
+            "a full queue did not time out"
+        );
+        // A blocking put, untimed then timed: it waits until a get makes room.
+        do_blocking_test(
+            || q.put(full),
+            || {
+                q.get();
+            },
+        );
+        let put = do_blocking_test(
+            || q.put_timeout(full, Duration::from_secs(10)),
+            || {
+                q.get();
+            },
+        );
+        assert_eq!(put, Ok(()));
+        // Empty it.
+        for _ in 0..QUEUE_SIZE {
+            q.get();
+        }
+        assert_eq!(q.qsize(), 0, "queue should be empty");
+        assert_eq!(q.get_nowait(), Err(Empty), "an empty queue gave an item");
+        assert_eq!(
+            q.get_timeout(Duration::from_millis(10)),
+            Err(Empty),
+            "an empty queue did not time out"
+        );
+        // A blocking get, untimed then timed: it waits until a put brings an item.
+        assert_eq!(do_blocking_test(|| q.get(), || q.put(-1)), -1);
+        assert_eq!(
+            do_blocking_test(|| q.get_timeout(Duration::from_secs(10)), || q.put(-2)),
+            Ok(-2)
+        );
+    }
+
+    /// CPython's `test_basic`: twice on the same queue, to show it is reusable.
+    #[test]
+    fn test_basic() {
+        watchdog(|| {
+            let q = Queue::new(QUEUE_SIZE);
+            basic_queue_test(&q);
+            basic_queue_test(&q);
+        });
+    }
+
+    /// CPython's `test_queue_task_done`: `task_done` with nothing put is an error.
+    #[test]
+    fn test_queue_task_done() {
+        watchdog(|| {
+            let q: Queue<i32> = Queue::default();
+            assert_eq!(q.task_done(), Err(TaskDoneError));
+        });
+    }
+
+    /// CPython's `queue_join_test`: two workers sum 0..100; `join` returns only once every
+    /// item was added, then again after the workers' stop items.
+    fn queue_join_test(q: &Queue<i32>) {
+        let cum = Mutex::new(0);
+        thread::scope(|s| {
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        loop {
+                            let x = q.get();
+                            if x < 0 {
+                                q.task_done().unwrap();
+                                return;
+                            }
+                            *cum.lock().unwrap() += x;
+                            q.task_done().unwrap();
+                        }
+                    })
+                })
+                .collect();
+            for i in 0..100 {
+                q.put(i);
+            }
+            q.join();
+            assert_eq!(
+                *cum.lock().unwrap(),
+                (0..100).sum::<i32>(),
+                "join did not block until all tasks were done"
+            );
+            for _ in 0..2 {
+                q.put(-1); // tell the workers to stop
+            }
+            q.join(); // joining twice works
+            for worker in workers {
+                worker.join().unwrap();
+            }
+        });
+    }
+
+    /// CPython's `test_queue_join`: twice on the same queue, then one `task_done` too many.
+    #[test]
+    fn test_queue_join() {
+        watchdog(|| {
+            let q = Queue::new(0);
+            queue_join_test(&q);
+            queue_join_test(&q);
+            assert_eq!(q.task_done(), Err(TaskDoneError));
+        });
+    }
+
+    /// CPython's `test_nowait`.
+    #[test]
+    fn test_nowait() {
+        watchdog(|| {
+            let q = Queue::new(QUEUE_SIZE);
+            for _ in 0..QUEUE_SIZE {
+                q.put_nowait(1).unwrap();
+            }
+            assert_eq!(q.put_nowait(1), Err(Full(1)));
+            for _ in 0..QUEUE_SIZE {
+                q.get_nowait().unwrap();
+            }
+            assert_eq!(q.get_nowait(), Err(Empty));
+        });
+    }
+
+    /// CPython's `test_failing_queue`, its intent: a failure in the middle of an operation
+    /// leaves the queue working. Python injects an exception into the `_put`/`_get` hooks;
+    /// no code of the caller runs under this queue's lock, so the only failure left to
+    /// inject is a panic while the lock is held (poisoning it). Done twice, as in CPython.
+    #[test]
+    fn test_failing_queue() {
+        watchdog(|| {
+            let q = Queue::new(QUEUE_SIZE);
+            for round in 0..2 {
+                thread::scope(|s| {
+                    let poisoner = s.spawn(|| {
+                        let _held = q.state.lock();
+                        panic!("a panic while the queue's lock is held");
+                    });
+                    assert!(poisoner.join().is_err());
+                });
+                assert!(q.state.is_poisoned(), "round {round}: the lock is poisoned");
+                assert_eq!(q.qsize(), 0);
+                for i in 0..QUEUE_SIZE - 1 {
+                    q.put(i);
+                }
+                assert_eq!(q.put_nowait(98), Ok(()));
+                assert!(qfull(&q) && q.full() && !q.empty());
+                assert_eq!(q.put_timeout(99, Duration::from_millis(10)), Err(Full(99)));
+                do_blocking_test(
+                    || q.put(100),
+                    || {
+                        q.get();
+                    },
+                );
+                q.task_done().unwrap();
+                let mut got = Vec::new();
+                while let Ok(item) = q.get_nowait() {
+                    got.push(item);
+                    q.task_done().unwrap();
+                }
+                assert_eq!(got, [1, 2, 3, 98, 100]);
+                assert_eq!(
+                    do_blocking_test(|| q.get_timeout(Duration::from_secs(10)), || q.put(7)),
+                    Ok(7)
+                );
+                q.task_done().unwrap();
+                assert!(q.join_timeout(Duration::ZERO));
+                assert_eq!(q.task_done(), Err(TaskDoneError));
+            }
+        });
+    }
+
+    /// `BaseSimpleQueueTest.test_basic`, on an unbounded `Queue`.
+    #[test]
+    fn test_basic_simple_queue() {
+        watchdog(|| {
+            let q = Queue::new(0);
+            assert!(q.empty());
+            assert_eq!(q.qsize(), 0);
+            q.put(1);
+            assert!(!q.empty());
+            assert_eq!(q.qsize(), 1);
+            q.put(2);
+            q.put_nowait(3).unwrap();
+            q.put(4);
+            assert!(!q.empty());
+            assert_eq!(q.qsize(), 4);
+
+            assert_eq!(q.get(), 1);
+            assert_eq!(q.qsize(), 3);
+            assert_eq!(q.get_nowait(), Ok(2));
+            assert_eq!(q.qsize(), 2);
+            assert_eq!(q.get_timeout(Duration::ZERO), Ok(3));
+            assert!(!q.empty());
+            assert_eq!(q.qsize(), 1);
+            assert_eq!(q.get_timeout(Duration::from_millis(100)), Ok(4));
+            assert!(q.empty());
+            assert_eq!(q.qsize(), 0);
+
+            assert_eq!(q.get_timeout(Duration::ZERO), Err(Empty));
+            assert_eq!(q.get_timeout(Duration::from_millis(1)), Err(Empty));
+            assert_eq!(q.get_nowait(), Err(Empty));
+            assert!(q.empty());
+            assert_eq!(q.qsize(), 0);
+        });
+    }
+
+    /// How a consumer of `run_threads` gets an item: CPython's `consume`,
+    /// `consume_nonblock` and `consume_timeout`.
+    #[derive(Clone, Copy)]
+    enum Consume {
+        Blocking,
+        Nonblock,
+        Timeout,
+    }
+
+    /// CPython's `run_threads`: `n` feeders share the inputs, each puts a stop item (`None`)
+    /// when they run out and now and then sleeps up to 1 ms; `n` consumers get until they
+    /// see a stop item. Returns every value the consumers got.
+    fn run_threads(n: usize, inputs: &[u32], consume: Consume) -> Vec<u32> {
+        let q: Queue<Option<u32>> = Queue::new(0);
+        let seq = Mutex::new(inputs.iter().rev().copied().collect::<Vec<_>>());
+        let results = Mutex::new(Vec::new());
+        thread::scope(|s| {
+            for feeder in 0..n {
+                let (q, seq) = (&q, &seq);
+                s.spawn(move || {
+                    // A small xorshift, seeded per feeder: CPython's `rnd.random() > 0.5`.
+                    let mut rnd = 0x9E37_79B9_7F4A_7C15_u64 ^ (feeder as u64 + 1);
+                    loop {
+                        let val = seq.lock().unwrap().pop();
+                        let Some(val) = val else {
+                            q.put(None);
+                            return;
+                        };
+                        q.put(Some(val));
+                        rnd ^= rnd << 13;
+                        rnd ^= rnd >> 7;
+                        rnd ^= rnd << 17;
+                        if rnd.is_multiple_of(2) {
+                            thread::sleep(Duration::from_micros(rnd % 1000));
+                        }
+                    }
+                });
+            }
+            for _ in 0..n {
+                let (q, results) = (&q, &results);
+                s.spawn(move || {
+                    loop {
+                        let val = match consume {
+                            Consume::Blocking => q.get(),
+                            Consume::Nonblock => loop {
+                                match q.get_nowait() {
+                                    Ok(val) => break val,
+                                    Err(Empty) => thread::sleep(Duration::from_micros(10)),
+                                }
+                            },
+                            Consume::Timeout => loop {
+                                if let Ok(val) = q.get_timeout(Duration::from_micros(10)) {
+                                    break val;
+                                }
+                            },
+                        };
+                        let Some(val) = val else { return };
+                        results.lock().unwrap().push(val);
+                    }
+                });
+            }
+        });
+        assert!(q.empty());
+        assert_eq!(q.qsize(), 0);
+        results.into_inner().unwrap()
+    }
+
+    /// CPython's `test_order`: one feeder, one consumer: the values come in order.
+    #[test]
+    fn test_order() {
+        watchdog(|| {
+            let inputs: Vec<u32> = (0..100).collect();
+            assert_eq!(run_threads(1, &inputs, Consume::Blocking), inputs);
+        });
+    }
+
+    /// CPython's `test_many_threads`: 50 feeders, 50 blocking consumers, 10,000 values.
+    #[test]
+    fn test_many_threads() {
+        watchdog(|| {
+            let inputs: Vec<u32> = (0..10_000).collect();
+            let mut results = run_threads(50, &inputs, Consume::Blocking);
+            results.sort_unstable();
+            assert_eq!(results, inputs);
+        });
+    }
+
+    /// CPython's `test_many_threads_nonblock`: consumers poll with `get_nowait`.
+    #[test]
+    fn test_many_threads_nonblock() {
+        watchdog(|| {
+            let inputs: Vec<u32> = (0..10_000).collect();
+            let mut results = run_threads(50, &inputs, Consume::Nonblock);
+            results.sort_unstable();
+            assert_eq!(results, inputs);
+        });
+    }
+
+    /// CPython's `test_many_threads_timeout`: consumers wait 10 µs at a time.
+    #[test]
+    fn test_many_threads_timeout() {
+        watchdog(|| {
+            let inputs: Vec<u32> = (0..1_000).collect();
+            let mut results = run_threads(50, &inputs, Consume::Timeout);
+            results.sort_unstable();
+            assert_eq!(results, inputs);
+        });
+    }
+
+    /// CPython's `test_references`: the queue keeps no reference to an item once it has
+    /// been got; and (Rust's half) it drops the items still waiting when it is dropped.
+    #[test]
+    fn test_references() {
+        watchdog(|| {
+            let q = Queue::new(0);
+            let items: Vec<Arc<u32>> = (0..20).map(Arc::new).collect();
+            for item in &items {
+                q.put(Arc::clone(item));
+            }
+            for item in &items {
+                let got = q.get();
+                assert!(Arc::ptr_eq(&got, item));
+                drop(got);
+                assert_eq!(Arc::strong_count(item), 1, "the queue kept a reference");
+            }
+            for item in &items {
+                q.put(Arc::clone(item));
+            }
+            drop(q);
+            assert!(items.iter().all(|item| Arc::strong_count(item) == 1));
+        });
+    }
 
     const PRODUCERS: usize = 4;
     const CONSUMERS: usize = 4;
@@ -302,288 +849,712 @@ mod tests {
     /// bound, and every item put is got exactly once.
     #[test]
     fn bound_holds_and_every_item_is_got_once() {
-        for maxsize in [1, 3, 10] {
-            let queue = Queue::new(maxsize);
-            let seen_over_bound = AtomicBool::new(false);
-            let got: Vec<Vec<usize>> = thread::scope(|s| {
-                for p in 0..PRODUCERS {
-                    let queue = &queue;
-                    let seen_over_bound = &seen_over_bound;
-                    s.spawn(move || {
-                        for i in 0..PER_PRODUCER {
-                            queue.put(p * PER_PRODUCER + i);
-                            if queue.qsize() > maxsize {
-                                seen_over_bound.store(true, Ordering::Relaxed);
-                            }
-                        }
-                    });
-                }
-                let consumers: Vec<_> = (0..CONSUMERS)
-                    .map(|_| {
+        watchdog(|| {
+            for maxsize in [1, 3, 10] {
+                let queue = Queue::new(maxsize);
+                let seen_over_bound = AtomicBool::new(false);
+                let got: Vec<Vec<usize>> = thread::scope(|s| {
+                    for p in 0..PRODUCERS {
                         let queue = &queue;
                         let seen_over_bound = &seen_over_bound;
                         s.spawn(move || {
-                            let mut got = Vec::new();
-                            // Each consumer takes its share; a timeout turns a lost item into
-                            // a failure instead of a hang.
-                            for _ in 0..PRODUCERS * PER_PRODUCER / CONSUMERS {
-                                let item = queue
-                                    .get_timeout(Duration::from_secs(10))
-                                    .expect("an item was lost: get timed out");
+                            for i in 0..PER_PRODUCER {
+                                queue.put(p * PER_PRODUCER + i);
                                 if queue.qsize() > maxsize {
                                     seen_over_bound.store(true, Ordering::Relaxed);
                                 }
-                                got.push(item);
                             }
-                            got
+                        });
+                    }
+                    let consumers: Vec<_> = (0..CONSUMERS)
+                        .map(|_| {
+                            let queue = &queue;
+                            let seen_over_bound = &seen_over_bound;
+                            s.spawn(move || {
+                                let mut got = Vec::new();
+                                for _ in 0..PRODUCERS * PER_PRODUCER / CONSUMERS {
+                                    let item = queue.get();
+                                    if queue.qsize() > maxsize {
+                                        seen_over_bound.store(true, Ordering::Relaxed);
+                                    }
+                                    got.push(item);
+                                }
+                                got
+                            })
                         })
-                    })
-                    .collect();
-                consumers.into_iter().map(|c| c.join().unwrap()).collect()
-            });
-            assert!(
-                !seen_over_bound.load(Ordering::Relaxed),
-                "maxsize {maxsize}: the queue held more than its bound"
-            );
-            let all: Vec<usize> = got.iter().flatten().copied().collect();
-            let distinct: HashSet<usize> = all.iter().copied().collect();
-            assert_eq!(all.len(), PRODUCERS * PER_PRODUCER, "maxsize {maxsize}");
-            assert_eq!(
-                distinct.len(),
-                all.len(),
-                "maxsize {maxsize}: an item got twice"
-            );
-            assert!(queue.empty());
-            // FIFO: what one consumer got from one producer comes in the producer's order.
-            for consumer in &got {
-                for p in 0..PRODUCERS {
-                    let from_p: Vec<_> = consumer
-                        .iter()
-                        .filter(|&&x| x / PER_PRODUCER == p)
                         .collect();
-                    assert!(from_p.windows(2).all(|w| w[0] < w[1]), "not FIFO");
+                    consumers.into_iter().map(|c| c.join().unwrap()).collect()
+                });
+                assert!(
+                    !seen_over_bound.load(Ordering::Relaxed),
+                    "maxsize {maxsize}: the queue held more than its bound"
+                );
+                let all: Vec<usize> = got.iter().flatten().copied().collect();
+                let distinct: HashSet<usize> = all.iter().copied().collect();
+                assert_eq!(all.len(), PRODUCERS * PER_PRODUCER, "maxsize {maxsize}");
+                assert_eq!(
+                    distinct.len(),
+                    all.len(),
+                    "maxsize {maxsize}: an item got twice"
+                );
+                assert!(queue.empty());
+                // FIFO: what one consumer got from one producer comes in the producer's order.
+                for consumer in &got {
+                    for p in 0..PRODUCERS {
+                        let from_p: Vec<_> = consumer
+                            .iter()
+                            .filter(|&&x| x / PER_PRODUCER == p)
+                            .collect();
+                        assert!(from_p.windows(2).all(|w| w[0] < w[1]), "not FIFO");
+                    }
                 }
             }
-        }
+        });
     }
 
     /// A bounded queue refuses a put past its bound; this is the test a queue that ignores
     /// its bound fails even without contention.
     #[test]
     fn full_queue_refuses_put() {
-        let queue = Queue::new(2);
-        assert!(!queue.full());
-        queue.put(1);
-        queue.put(2);
-        assert!(queue.full());
-        assert_eq!(queue.qsize(), 2);
-        assert_eq!(queue.put_nowait(3), Err(Full(3)));
-        assert_eq!(
-            queue.put_timeout(4, Duration::from_millis(20)),
-            Err(Full(4))
-        );
-        assert_eq!(queue.qsize(), 2);
-        assert_eq!(queue.get(), 1);
-        assert!(!queue.full());
-        assert_eq!(queue.put_nowait(3), Ok(()));
-        assert_eq!(queue.get(), 2);
-        assert_eq!(queue.get(), 3);
-        assert!(queue.empty());
+        watchdog(|| {
+            let queue = Queue::new(2);
+            assert_eq!(queue.maxsize(), 2);
+            assert!(!queue.full());
+            queue.put(1);
+            assert!(!queue.full(), "one of two is not full");
+            queue.put(2);
+            assert!(queue.full());
+            assert_eq!(queue.qsize(), 2);
+            assert_eq!(queue.put_nowait(3), Err(Full(3)));
+            assert_eq!(
+                queue.put_timeout(4, Duration::from_millis(20)),
+                Err(Full(4))
+            );
+            assert_eq!(queue.put_timeout(4, Duration::ZERO), Err(Full(4)));
+            assert_eq!(queue.qsize(), 2);
+            assert_eq!(queue.get(), 1);
+            assert!(!queue.full());
+            assert_eq!(queue.put_nowait(3), Ok(()));
+            assert_eq!(queue.get(), 2);
+            assert_eq!(queue.put_timeout(4, Duration::ZERO), Ok(()));
+            assert_eq!(queue.get(), 3);
+            assert_eq!(queue.get(), 4);
+            assert!(queue.empty());
+        });
     }
 
     /// Python's `Queue(maxsize=0)` is unbounded: many items, no blocking, never full.
     #[test]
     fn maxsize_zero_is_unbounded() {
-        let queue = Queue::new(0);
-        for i in 0..10_000 {
-            queue
-                .put_nowait(i)
-                .expect("an unbounded queue is never full");
-        }
-        assert!(!queue.full());
-        assert_eq!(queue.qsize(), 10_000);
-        assert_eq!(Queue::<u8>::default().maxsize(), 0);
+        watchdog(|| {
+            let queue = Queue::new(0);
+            for i in 0..10_000 {
+                queue
+                    .put_nowait(i)
+                    .expect("an unbounded queue is never full");
+            }
+            assert_eq!(queue.put_timeout(-1, Duration::ZERO), Ok(()));
+            assert!(!queue.full());
+            assert_eq!(queue.qsize(), 10_001);
+            assert_eq!(queue.maxsize(), 0);
+            assert_eq!(Queue::<u8>::default().maxsize(), 0);
+            assert_eq!(Queue::<u8>::new(7).maxsize(), 7);
+        });
+    }
+
+    /// `qsize`, `empty` and `full` follow every put and get, whichever form.
+    #[test]
+    fn size_reports_follow_every_put_and_get() {
+        watchdog(|| {
+            let queue = Queue::new(3);
+            let check = |size: usize| {
+                assert_eq!(queue.qsize(), size);
+                assert_eq!(queue.empty(), size == 0, "empty() at size {size}");
+                assert_eq!(queue.full(), size == 3, "full() at size {size}");
+            };
+            check(0);
+            queue.put('a');
+            check(1);
+            queue.put_nowait('b').unwrap();
+            check(2);
+            queue.put_timeout('c', Duration::from_secs(1)).unwrap();
+            check(3);
+            assert_eq!(queue.get(), 'a');
+            check(2);
+            assert_eq!(queue.get_nowait(), Ok('b'));
+            check(1);
+            assert_eq!(queue.get_timeout(Duration::from_secs(1)), Ok('c'));
+            check(0);
+        });
     }
 
     /// A put on a full queue blocks until a get makes room, then goes through.
     #[test]
     fn put_blocks_until_there_is_room() {
-        let queue = Queue::new(1);
-        queue.put("first");
-        let put_done = AtomicBool::new(false);
-        thread::scope(|s| {
-            s.spawn(|| {
-                queue.put("second");
-                put_done.store(true, Ordering::SeqCst);
+        watchdog(|| {
+            let queue = Queue::new(1);
+            queue.put("first");
+            thread::scope(|s| {
+                let (blocked, putter) =
+                    still_blocked_after(s, Duration::from_millis(100), || queue.put("second"));
+                assert!(blocked, "put did not wait for room");
+                assert_eq!(queue.get(), "first");
+                putter.join().unwrap();
             });
-            thread::sleep(Duration::from_millis(100));
-            assert!(
-                !put_done.load(Ordering::SeqCst),
-                "put did not wait for room"
-            );
-            assert_eq!(queue.get(), "first");
+            assert_eq!(queue.get(), "second");
         });
-        assert!(put_done.load(Ordering::SeqCst));
-        assert_eq!(queue.get(), "second");
+    }
+
+    /// A get on an empty queue blocks until a put brings an item.
+    #[test]
+    fn get_blocks_until_there_is_an_item() {
+        watchdog(|| {
+            let queue = Queue::new(0);
+            thread::scope(|s| {
+                let getter = s.spawn(|| queue.get());
+                thread::sleep(Duration::from_millis(100));
+                assert!(!getter.is_finished(), "get did not wait for an item");
+                queue.put(5);
+                assert_eq!(getter.join().unwrap(), 5);
+            });
+        });
     }
 
     /// Timed put and get return within their bound (plus honest slack) and report the
     /// timeout, also while other threads hammer the queue.
     #[test]
     fn timed_put_and_get_report_the_timeout_in_time() {
-        let timeout = Duration::from_millis(100);
-        let empty: Queue<u32> = Queue::new(1);
-        let start = Instant::now();
-        assert_eq!(empty.get_timeout(timeout), Err(Empty));
-        let waited = start.elapsed();
-        assert!(waited >= timeout, "get_timeout returned early: {waited:?}");
-        assert!(
-            waited < timeout + Duration::from_secs(1),
-            "get_timeout overran: {waited:?}"
-        );
-        assert_eq!(empty.get_nowait(), Err(Empty));
+        watchdog(|| {
+            let timeout = Duration::from_millis(100);
+            let empty: Queue<u32> = Queue::new(1);
+            let start = Instant::now();
+            assert_eq!(empty.get_timeout(timeout), Err(Empty));
+            let waited = start.elapsed();
+            assert!(waited >= timeout, "get_timeout returned early: {waited:?}");
+            assert!(
+                waited < timeout + Duration::from_secs(1),
+                "get_timeout overran: {waited:?}"
+            );
+            assert_eq!(empty.get_nowait(), Err(Empty));
 
-        let full = Queue::new(1);
-        full.put(0u32);
-        let start = Instant::now();
-        assert_eq!(full.put_timeout(7, timeout), Err(Full(7)));
-        let waited = start.elapsed();
-        assert!(waited >= timeout, "put_timeout returned early: {waited:?}");
-        assert!(
-            waited < timeout + Duration::from_secs(1),
-            "put_timeout overran: {waited:?}"
-        );
+            let full = Queue::new(1);
+            full.put(0u32);
+            let start = Instant::now();
+            assert_eq!(full.put_timeout(7, timeout), Err(Full(7)));
+            let waited = start.elapsed();
+            assert!(waited >= timeout, "put_timeout returned early: {waited:?}");
+            assert!(
+                waited < timeout + Duration::from_secs(1),
+                "put_timeout overran: {waited:?}"
+            );
 
-        // Under contention: eight threads each time out on the full queue and on an empty one
-        // while other threads keep the locks busy.
-        let stop = AtomicBool::new(false);
-        let busy: Queue<u32> = Queue::new(0);
-        thread::scope(|s| {
-            for _ in 0..2 {
-                s.spawn(|| {
-                    while !stop.load(Ordering::Relaxed) {
-                        busy.put(1);
-                        let _ = busy.get_nowait();
-                        let _ = full.qsize();
-                        let _ = empty.qsize();
-                    }
-                });
-            }
-            let waiters: Vec<_> = (0..8)
-                .map(|i| {
-                    let (full, empty) = (&full, &empty);
-                    s.spawn(move || {
-                        let start = Instant::now();
-                        if i % 2 == 0 {
-                            assert_eq!(full.put_timeout(i, timeout), Err(Full(i)));
-                        } else {
-                            assert_eq!(empty.get_timeout(timeout), Err(Empty));
+            // Under contention: eight threads each time out on the full queue and on an
+            // empty one while other threads keep the locks busy.
+            let stop = AtomicBool::new(false);
+            let busy: Queue<u32> = Queue::new(0);
+            thread::scope(|s| {
+                for _ in 0..2 {
+                    s.spawn(|| {
+                        while !stop.load(Ordering::Relaxed) {
+                            busy.put(1);
+                            let _ = busy.get_nowait();
+                            let _ = full.qsize();
+                            let _ = empty.qsize();
                         }
-                        start.elapsed()
+                    });
+                }
+                let waiters: Vec<_> = (0..8)
+                    .map(|i| {
+                        let (full, empty) = (&full, &empty);
+                        s.spawn(move || {
+                            let start = Instant::now();
+                            if i % 2 == 0 {
+                                assert_eq!(full.put_timeout(i, timeout), Err(Full(i)));
+                            } else {
+                                assert_eq!(empty.get_timeout(timeout), Err(Empty));
+                            }
+                            start.elapsed()
+                        })
                     })
-                })
-                .collect();
-            for waiter in waiters {
-                let waited = waiter.join().unwrap();
-                assert!(waited >= timeout, "returned early: {waited:?}");
-                assert!(
-                    waited < timeout + Duration::from_secs(2),
-                    "overran: {waited:?}"
-                );
-            }
-            stop.store(true, Ordering::Relaxed);
+                    .collect();
+                for waiter in waiters {
+                    let waited = waiter.join().unwrap();
+                    assert!(waited >= timeout, "returned early: {waited:?}");
+                    assert!(
+                        waited < timeout + Duration::from_secs(2),
+                        "overran: {waited:?}"
+                    );
+                }
+                stop.store(true, Ordering::Relaxed);
+            });
         });
     }
 
     /// A timed get that is waiting receives an item put before its timeout.
     #[test]
     fn timed_get_receives_an_item_that_comes_in_time() {
-        let queue = Queue::new(0);
-        thread::scope(|s| {
-            s.spawn(|| {
-                thread::sleep(Duration::from_millis(50));
-                queue.put(42);
-            });
-            assert_eq!(queue.get_timeout(Duration::from_secs(10)), Ok(42));
+        watchdog(|| {
+            let queue = Queue::new(0);
+            let got = do_blocking_test(
+                || queue.get_timeout(Duration::from_secs(10)),
+                || queue.put(42),
+            );
+            assert_eq!(got, Ok(42));
+        });
+    }
+
+    /// A timeout too long for a deadline waits without one (lesson06's defect 2 was a
+    /// panic there): each timed call blocks until the other side comes, then succeeds.
+    #[test]
+    fn huge_timeouts_wait_without_a_deadline() {
+        watchdog(|| {
+            let queue = Queue::new(1);
+            assert!(queue.join_timeout(Duration::MAX), "nothing to wait for");
+            assert_eq!(
+                do_blocking_test(|| queue.get_timeout(Duration::MAX), || queue.put(1)),
+                Ok(1)
+            );
+            queue.put(2);
+            let put = do_blocking_test(
+                || queue.put_timeout(3, Duration::MAX),
+                || assert_eq!(queue.get(), 2),
+            );
+            assert_eq!(put, Ok(()));
+            assert_eq!(queue.get(), 3);
+            // Three tasks put, three got; none done yet.
+            queue.task_done().unwrap();
+            queue.task_done().unwrap();
+            let done = do_blocking_test(
+                || queue.join_timeout(Duration::MAX),
+                || queue.task_done().unwrap(),
+            );
+            assert!(done);
         });
     }
 
     /// `join` returns only after every `task_done`, over many rounds with several workers.
     #[test]
     fn join_waits_for_every_task_done() {
-        const WORKERS: usize = 4;
-        const ITEMS: usize = 200;
-        for _round in 0..20 {
-            let queue: Queue<Option<usize>> = Queue::new(5);
-            let done = AtomicUsize::new(0);
-            thread::scope(|s| {
-                for _ in 0..WORKERS {
-                    s.spawn(|| {
-                        while let Some(_item) = queue.get() {
-                            // Count the item as processed *before* saying so.
-                            done.fetch_add(1, Ordering::SeqCst);
+        watchdog(|| {
+            const WORKERS: usize = 4;
+            const ITEMS: usize = 200;
+            for _round in 0..20 {
+                let queue: Queue<Option<usize>> = Queue::new(5);
+                let done = AtomicUsize::new(0);
+                thread::scope(|s| {
+                    for _ in 0..WORKERS {
+                        s.spawn(|| {
+                            while let Some(_item) = queue.get() {
+                                // Count the item as processed *before* saying so.
+                                done.fetch_add(1, Ordering::SeqCst);
+                                queue.task_done().unwrap();
+                            }
                             queue.task_done().unwrap();
-                        }
-                        queue.task_done().unwrap();
-                    });
-                }
-                for i in 0..ITEMS {
-                    queue.put(Some(i));
-                }
+                        });
+                    }
+                    for i in 0..ITEMS {
+                        queue.put(Some(i));
+                    }
+                    assert!(
+                        queue.join_timeout(Duration::from_secs(10)),
+                        "join timed out"
+                    );
+                    queue.join();
+                    assert_eq!(
+                        done.load(Ordering::SeqCst),
+                        ITEMS,
+                        "join returned before every item was processed"
+                    );
+                    for _ in 0..WORKERS {
+                        queue.put(None);
+                    }
+                });
+                // The None items were marked done as well: nothing unfinished is left.
+                assert!(queue.join_timeout(Duration::ZERO));
+            }
+        });
+    }
+
+    /// Threads blocked in `join` and `join_timeout` stay blocked while any task is
+    /// unfinished, and all wake when the last `task_done` comes.
+    #[test]
+    fn join_wakes_every_joiner_at_the_last_task_done() {
+        watchdog(|| {
+            let queue = Queue::new(0);
+            queue.put(1);
+            queue.put(2);
+            thread::scope(|s| {
+                let wait = Duration::from_millis(100);
+                let (blocked, joiner) = still_blocked_after(s, wait, || queue.join());
+                assert!(blocked, "join returned with two tasks unfinished");
+                let timed = s.spawn(|| queue.join_timeout(Duration::from_secs(10)));
+                assert_eq!(queue.get(), 1);
+                queue.task_done().unwrap();
+                thread::sleep(wait);
                 assert!(
-                    queue.join_timeout(Duration::from_secs(10)),
-                    "join timed out"
+                    !joiner.is_finished(),
+                    "join returned with a task unfinished"
                 );
-                queue.join();
-                assert_eq!(
-                    done.load(Ordering::SeqCst),
-                    ITEMS,
-                    "join returned before every item was processed"
+                assert!(!timed.is_finished(), "join_timeout returned too early");
+                // The count is of items put, not got: item 2 is still queued.
+                queue.task_done().unwrap();
+                joiner.join().unwrap();
+                assert!(
+                    timed.join().unwrap(),
+                    "join_timeout missed the last task_done"
                 );
-                for _ in 0..WORKERS {
-                    queue.put(None);
-                }
             });
-            // The None items were marked done as well: nothing unfinished is left.
+            assert_eq!(queue.qsize(), 1);
             assert!(queue.join_timeout(Duration::ZERO));
-        }
+        });
     }
 
     /// `join` on a queue with unfinished tasks blocks; its timed form says so.
     #[test]
     fn join_timeout_reports_unfinished_tasks() {
-        let queue = Queue::new(0);
-        assert!(
-            queue.join_timeout(Duration::ZERO),
-            "nothing put: nothing to wait for"
-        );
-        queue.put(1);
-        assert_eq!(queue.get(), 1);
-        // Got but not marked done: still unfinished.
-        let start = Instant::now();
-        assert!(!queue.join_timeout(Duration::from_millis(50)));
-        assert!(start.elapsed() >= Duration::from_millis(50));
-        queue.task_done().unwrap();
-        assert!(queue.join_timeout(Duration::ZERO));
+        watchdog(|| {
+            let queue = Queue::new(0);
+            assert!(
+                queue.join_timeout(Duration::ZERO),
+                "nothing put: nothing to wait for"
+            );
+            let start = Instant::now();
+            assert!(queue.join_timeout(Duration::from_secs(5)));
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "join_timeout waited with nothing to wait for"
+            );
+            queue.join();
+            queue.put(1);
+            assert_eq!(queue.get(), 1);
+            // Got but not marked done: still unfinished.
+            assert!(!queue.join_timeout(Duration::ZERO));
+            let start = Instant::now();
+            assert!(!queue.join_timeout(Duration::from_millis(50)));
+            assert!(start.elapsed() >= Duration::from_millis(50));
+            queue.task_done().unwrap();
+            assert!(queue.join_timeout(Duration::ZERO));
+        });
     }
 
     /// Python raises `ValueError` when `task_done` is called more times than items were put.
     #[test]
     fn task_done_too_often_is_an_error() {
-        let queue = Queue::new(0);
-        assert_eq!(queue.task_done(), Err(TaskDoneError));
-        queue.put('a');
-        queue.put('b');
-        let _ = queue.get();
-        let _ = queue.get();
-        assert_eq!(queue.task_done(), Ok(()));
-        assert_eq!(queue.task_done(), Ok(()));
-        assert_eq!(queue.task_done(), Err(TaskDoneError));
+        watchdog(|| {
+            let queue = Queue::new(0);
+            assert_eq!(queue.task_done(), Err(TaskDoneError));
+            queue.put('a');
+            queue.put('b');
+            let _ = queue.get();
+            let _ = queue.get();
+            assert_eq!(queue.task_done(), Ok(()));
+            assert_eq!(queue.task_done(), Ok(()));
+            assert_eq!(queue.task_done(), Err(TaskDoneError));
+            // The error left the count alone: join still returns at once, and a new task
+            // is counted from zero.
+            assert!(queue.join_timeout(Duration::ZERO));
+            queue.put('c');
+            assert!(!queue.join_timeout(Duration::ZERO));
+            assert_eq!(queue.task_done(), Ok(()));
+            assert!(queue.join_timeout(Duration::ZERO));
+        });
+    }
+
+    /// The errors print what happened; `Debug` of a queue shows its counts.
+    #[test]
+    fn errors_and_debug_say_what_they_are() {
+        assert_eq!(Full(1).to_string(), "the queue is full");
+        assert_eq!(Empty.to_string(), "the queue is empty");
         assert_eq!(
             TaskDoneError.to_string(),
             "task_done() called too many times"
         );
-        // The error left the count alone: join still returns at once.
-        assert!(queue.join_timeout(Duration::ZERO));
+        let queue = Queue::new(2);
+        queue.put_nowait("item").unwrap();
+        queue.put_nowait("other").unwrap();
+        queue.get_nowait().unwrap();
+        assert_eq!(
+            format!("{queue:?}"),
+            "Queue { maxsize: 2, qsize: 1, unfinished_tasks: 2, .. }"
+        );
+    }
+}
+
+// Models: the races of put, get, task_done and join, explored by shuttle (`cargo xtask models`;
+// 7 s in a debug build, 20 s on a busy machine): the smallest ones exhaustively (`check_dfs`),
+// the others under random and PCT schedules. Shuttle's `wait_timeout` never times out, so a
+// timeout that fires cannot be modelled (a model that needs one would report a deadlock): the
+// models use the untimed and `_nowait` forms, whose races are the same, and a timed call only
+// as an untimed wait (`join_timeout` in `task_done_races_join`); the tests above check the
+// timeouts against the real clock. A deadlock (a lost wakeup) fails a model, as does a broken
+// assertion.
+#[cfg(test)]
+#[cfg(shuttle)]
+mod models {
+    use super::*;
+    use shuttle::sync::Arc;
+    use shuttle::sync::atomic::{AtomicUsize, Ordering};
+    use shuttle::thread;
+
+    /// Schedules tried per model by each of the two schedulers of `explore`.
+    const ITERATIONS: usize = 5_000;
+
+    /// Runs `f` under `ITERATIONS` random schedules, then `ITERATIONS` PCT schedules (which
+    /// find bugs that need up to 3 well-placed preemptions with a known probability). Used
+    /// where an exhaustive search (`check_dfs`) would take minutes.
+    fn explore(f: impl Fn() + Send + Sync + 'static, random: usize) {
+        let f = std::sync::Arc::new(f);
+        let g = std::sync::Arc::clone(&f);
+        shuttle::check_random(move || g(), random);
+        shuttle::check_pct(move || f(), random, 3);
+    }
+
+    /// Exhaustively: a get blocked on an empty queue is woken by a put, whichever runs first.
+    #[test]
+    fn get_waits_for_put() {
+        shuttle::check_dfs(
+            || {
+                let q = Arc::new(Queue::new(1));
+                let getter = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || q.get())
+                };
+                q.put(1);
+                assert_eq!(getter.join().unwrap(), 1);
+                assert!(q.empty());
+            },
+            None,
+        );
+    }
+
+    /// Exhaustively: a put blocked on a full queue is woken by a get, whichever runs first.
+    #[test]
+    fn put_waits_for_get() {
+        shuttle::check_dfs(
+            || {
+                let q = Arc::new(Queue::new(1));
+                q.put(0);
+                let putter = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || q.put(1))
+                };
+                assert_eq!(q.get(), 0);
+                putter.join().unwrap();
+                assert_eq!(q.get_nowait(), Ok(1));
+            },
+            None,
+        );
+    }
+
+    /// Exhaustively: a join blocked on an unfinished task is woken by the task_done, and
+    /// returns only after it.
+    #[test]
+    fn join_waits_for_task_done() {
+        shuttle::check_dfs(
+            || {
+                let q = Arc::new(Queue::new(0));
+                let processed = Arc::new(AtomicUsize::new(0));
+                q.put(1);
+                let worker = {
+                    let (q, processed) = (Arc::clone(&q), Arc::clone(&processed));
+                    thread::spawn(move || {
+                        q.get();
+                        processed.fetch_add(1, Ordering::SeqCst);
+                        q.task_done().unwrap();
+                    })
+                };
+                q.join();
+                assert_eq!(processed.load(Ordering::SeqCst), 1, "joined too early");
+                worker.join().unwrap();
+            },
+            None,
+        );
+    }
+
+    /// A get racing a put on an empty one-slot queue, with a `get_nowait` racing both, and
+    /// a second put that must wait for room: no item is lost or got twice, the bound holds,
+    /// and a blocked get is woken.
+    #[test]
+    fn get_races_put_on_an_empty_queue() {
+        explore(
+            || {
+                let q = Arc::new(Queue::new(1));
+                let getter = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || {
+                        let item = q.get();
+                        assert!(q.qsize() <= 1);
+                        item
+                    })
+                };
+                let poller = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || q.get_nowait().ok())
+                };
+                q.put(1);
+                assert!(q.qsize() <= 1);
+                q.put(2);
+                let mut got = vec![getter.join().unwrap()];
+                got.extend(poller.join().unwrap());
+                got.extend(q.get_nowait().ok());
+                got.sort_unstable();
+                assert_eq!(got, [1, 2], "an item lost or got twice");
+                assert!(q.empty());
+            },
+            ITERATIONS,
+        );
+    }
+
+    /// A put racing a get on a full one-slot queue, with a `put_nowait` racing both: the
+    /// blocked put is woken by the get, the item in the queue comes out first, and a refused
+    /// item comes back in `Full`.
+    #[test]
+    fn put_races_get_on_a_full_queue() {
+        explore(
+            || {
+                let q = Arc::new(Queue::new(1));
+                q.put(0);
+                let putter = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || q.put(1))
+                };
+                let poller = {
+                    let q = Arc::clone(&q);
+                    thread::spawn(move || q.put_nowait(2))
+                };
+                assert_eq!(q.get(), 0, "not first in, first out");
+                let mut got = vec![q.get()];
+                putter.join().unwrap();
+                match poller.join().unwrap() {
+                    Ok(()) => {}
+                    Err(Full(item)) => got.push(item),
+                }
+                got.extend(q.get_nowait().ok());
+                got.sort_unstable();
+                assert_eq!(got, [1, 2], "an item lost or got twice");
+                assert!(q.empty());
+            },
+            ITERATIONS,
+        );
+    }
+
+    /// `task_done` racing `join`: two joiners (one timed, which shuttle waits on without a
+    /// deadline) return only after both items were processed, and both do return.
+    #[test]
+    fn task_done_races_join() {
+        explore(
+            || {
+                let q = Arc::new(Queue::new(0));
+                let processed = Arc::new(AtomicUsize::new(0));
+                q.put('a');
+                q.put('b');
+                let worker = {
+                    let (q, processed) = (Arc::clone(&q), Arc::clone(&processed));
+                    thread::spawn(move || {
+                        for _ in 0..2 {
+                            q.get();
+                            processed.fetch_add(1, Ordering::SeqCst);
+                            q.task_done().unwrap();
+                        }
+                    })
+                };
+                let joiner = {
+                    let (q, processed) = (Arc::clone(&q), Arc::clone(&processed));
+                    thread::spawn(move || {
+                        assert!(q.join_timeout(Duration::from_secs(1)));
+                        assert_eq!(processed.load(Ordering::SeqCst), 2, "joined too early");
+                    })
+                };
+                q.join();
+                assert_eq!(processed.load(Ordering::SeqCst), 2, "joined too early");
+                joiner.join().unwrap();
+                worker.join().unwrap();
+                assert_eq!(q.task_done(), Err(TaskDoneError));
+            },
+            ITERATIONS,
+        );
+    }
+
+    /// Two `task_done`s racing for one unfinished task: exactly one is accepted, and the
+    /// join that waits on it returns.
+    #[test]
+    fn task_done_races_task_done() {
+        shuttle::check_dfs(
+            || {
+                let q = Arc::new(Queue::new(0));
+                q.put(());
+                let doers: Vec<_> = (0..2)
+                    .map(|_| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || q.task_done().is_ok())
+                    })
+                    .collect();
+                q.join();
+                let accepted = doers
+                    .into_iter()
+                    .map(|d| d.join().unwrap())
+                    .filter(|&ok| ok)
+                    .count();
+                assert_eq!(accepted, 1);
+            },
+            None,
+        );
+    }
+
+    /// Two producers and two consumers on a one-slot queue, and a join: every item is got
+    /// exactly once, each consumer sees each producer's items in order, the bound holds,
+    /// and the join returns only once every item was processed.
+    #[test]
+    fn several_producers_and_consumers() {
+        explore(
+            || {
+                const PER_PRODUCER: usize = 2;
+                let q = Arc::new(Queue::new(1));
+                let processed = Arc::new(AtomicUsize::new(0));
+                let producers: Vec<_> = (0..2)
+                    .map(|p| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || {
+                            for i in 0..PER_PRODUCER {
+                                q.put(p * 10 + i);
+                                assert!(q.qsize() <= 1, "past the bound");
+                            }
+                        })
+                    })
+                    .collect();
+                let consumers: Vec<_> = (0..2)
+                    .map(|_| {
+                        let (q, processed) = (Arc::clone(&q), Arc::clone(&processed));
+                        thread::spawn(move || {
+                            let mut got = Vec::new();
+                            for _ in 0..PER_PRODUCER {
+                                got.push(q.get());
+                                processed.fetch_add(1, Ordering::SeqCst);
+                                q.task_done().unwrap();
+                            }
+                            got
+                        })
+                    })
+                    .collect();
+                for producer in producers {
+                    producer.join().unwrap();
+                }
+                q.join();
+                assert_eq!(processed.load(Ordering::SeqCst), 4, "joined too early");
+                let mut all = Vec::new();
+                for consumer in consumers {
+                    let got = consumer.join().unwrap();
+                    for p in 0..2 {
+                        let from_p: Vec<_> = got.iter().filter(|&&x| x / 10 == p).collect();
+                        assert!(from_p.windows(2).all(|w| w[0] < w[1]), "not FIFO");
+                    }
+                    all.extend(got);
+                }
+                all.sort_unstable();
+                assert_eq!(all, [0, 1, 10, 11], "an item lost or got twice");
+                assert!(q.empty());
+            },
+            ITERATIONS,
+        );
     }
 }
