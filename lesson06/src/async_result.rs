@@ -1,3 +1,4 @@
+//! Needs: nothing beyond std
 //! [`AsyncResult`], the handle on a task issued with `apply_async` or `map_async`, and
 //! [`PoolError`], what a pool reports instead of raising.
 //!

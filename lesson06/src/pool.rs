@@ -1,3 +1,4 @@
+//! Needs: async_result.rs
 //! [`ThreadPool`]: a fixed set of worker threads that run the tasks you hand them.
 //!
 //! Python twin: `multiprocessing.pool.ThreadPool`. Where Python has optional arguments, this
