@@ -1,7 +1,9 @@
 //! Lesson 06's library: a thread pool with the API of Python's
 //! `multiprocessing.pool.ThreadPool`, because Rust's standard library has none.
 //!
-//! ```
+//! ```no_run
+//! // (compiled, not run, by `cargo test`: each file's tests run the pool, under a watchdog
+//! // that fails a broken pool instead of hanging)
 //! use lesson06::ThreadPool;
 //!
 //! let pool = ThreadPool::new(2);
@@ -14,9 +16,20 @@
 //!
 //! Std only: threads, a `Mutex`-guarded queue, `Condvar`s to wait on, and `catch_unwind` so
 //! a panicking task is reported to whoever waits for it instead of killing its worker.
+//!
+//! The library is built in steps, each a file a reader can copy, each saying on its first
+//! line which other files it needs:
+//!
+//! | file | adds | needs |
+//! | --- | --- | --- |
+//! | `pool.rs` | [`ThreadPool`] (`new`, `apply`, `apply_async`, `map`, `map_async`, `close`, `join`, `terminate`), [`AsyncResult`], [`PoolError`] | nothing beyond std |
+//! | `imap.rs` | `imap`, `imap_unordered` and their [`IMapIterator`] | `pool.rs` |
+//! | `starmap.rs` | `starmap`, `starmap_async` and [`StarFn`] | `pool.rs` |
 
-mod async_result;
+mod imap;
 mod pool;
+mod starmap;
 
-pub use async_result::{AsyncResult, PoolError};
-pub use pool::{IMapIterator, StarFn, ThreadPool, default_chunksize};
+pub use imap::{IMapIterator, WINDOW_PER_WORKER};
+pub use pool::{AsyncResult, PoolError, ThreadPool, default_chunksize};
+pub use starmap::StarFn;

@@ -2,8 +2,8 @@
 //! a project of its own with just the library files it names, in the steps the README gives:
 //!
 //! 1. copy the example as `src/main.rs`, and each library file it needs into `src/`
-//!    (the files its `use lessonNN::Item` items live in, plus what each file's
-//!    `//! Needs:` line names);
+//!    (the files its `use lessonNN::Item` items live in, the files whose `//! Adds methods:`
+//!    line names a method the example calls, and what each file's `//! Needs:` line names);
 //! 2. add a `mod <file>;` line per copied file, and turn `use lessonNN::Item` into
 //!    `use <file>::Item`;
 //! 3. copy the dependency lines the lesson's Cargo.toml takes from the workspace.
@@ -51,6 +51,18 @@ fn needs(source: &str) -> Vec<String> {
         .flat_map(|list| list.split(','))
         .map(|f| f.trim().trim_matches('`').to_string())
         .filter(|f| f.ends_with(".rs"))
+        .collect()
+}
+
+/// The methods a library file's `//! Adds methods: a, b` line says it adds to a type of
+/// another file.
+fn added_methods(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("//! Adds methods:"))
+        .flat_map(|list| list.split(','))
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
         .collect()
 }
 
@@ -132,6 +144,22 @@ fn standalone_crate(
                 panic!("{package}/src/lib.rs does not `pub use` {item}, which {example} uses")
             });
             pending.push(format!("{module}.rs"));
+        }
+    }
+    // The files that add a method the example calls.
+    for entry in fs::read_dir(root.join(format!("{package}/src")))
+        .unwrap()
+        .flatten()
+    {
+        let Some(file) = entry.file_name().to_str().map(String::from) else {
+            continue;
+        };
+        let text = fs::read_to_string(entry.path()).unwrap_or_default();
+        if added_methods(&text)
+            .iter()
+            .any(|m| source.contains(&format!(".{m}(")))
+        {
+            pending.push(file);
         }
     }
     while let Some(file) = pending.pop() {
@@ -269,6 +297,10 @@ fn the_parsers_read_the_lines_they_are_meant_for() {
         ["async_result.rs", "pool.rs"]
     );
     assert!(needs("//! Needs: nothing beyond std\n").is_empty());
+    assert_eq!(
+        added_methods("//! Adds methods: imap, starmap\n"),
+        ["imap", "starmap"]
+    );
     let uses = library_uses(
         "use lesson06::{PoolError, ThreadPool};\nuse std::x;\n",
         "lesson06",

@@ -7,8 +7,8 @@
 //! calls `result_callback` with that same value. The main thread closes the pool and joins it,
 //! which waits for the task and its callback.
 //! The Rust twist: the callback is any closure, and it borrows the value (`&f64`) because the
-//! value also goes to the `AsyncResult`; it runs on the worker thread (Python runs callbacks
-//! on the pool's result-handler thread).
+//! value also goes to the `AsyncResult`; as in Python, it runs on the pool's result-handler
+//! thread, after the task and before the result is ready.
 //!
 //! Run it: `cargo run -p lesson06 --bin pool_apply_async_callback`
 

@@ -1,0 +1,230 @@
+//! Needs: pool.rs
+//! Adds methods: starmap, starmap_with_chunksize, starmap_async
+//!
+//! [`ThreadPool::starmap`] and [`ThreadPool::starmap_async`], added to the core pool of
+//! `pool.rs`, and the [`StarFn`] trait that unpacks a tuple into a function's arguments.
+//!
+//! Python twin: `Pool.starmap`, `Pool.starmap_async`: `starmap(func, [(1, 2), (3, 4)])`
+//! calls `func(1, 2)` and `func(3, 4)`, as `itertools.starmap` does.
+
+use super::pool::{AsyncResult, PoolError, ThreadPool};
+
+impl ThreadPool {
+    /// Python: `starmap(func, iterable_of_tuples)`. Each item is a tuple whose fields are the
+    /// arguments of one call: `pool.starmap(task, [(1, 2), (3, 4)])` calls `task(1, 2)` and
+    /// `task(3, 4)`. Rust cannot unpack a tuple into arguments at run time, so [`StarFn`] does
+    /// it for functions of one to four arguments, checked at compile time. Otherwise it is
+    /// [`map`](ThreadPool::map): the values in the items' order, the first panic once every
+    /// chunk is done.
+    pub fn starmap<Args, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = Args>,
+    ) -> Result<Vec<F::Output>, PoolError>
+    where
+        F: StarFn<Args>,
+        Args: Send + 'static,
+    {
+        self.starmap_async(f, items)?.into_result()
+    }
+
+    /// Python: `starmap(func, iterable_of_tuples, chunksize)`.
+    ///
+    /// # Panics
+    /// If `chunksize` is 0.
+    pub fn starmap_with_chunksize<Args, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = Args>,
+        chunksize: usize,
+    ) -> Result<Vec<F::Output>, PoolError>
+    where
+        F: StarFn<Args>,
+        Args: Send + 'static,
+    {
+        self.map_with_chunksize(move |args| f.call_with(args), items, chunksize)
+    }
+
+    /// Python: `starmap_async(func, iterable_of_tuples)`: returns at once with an
+    /// [`AsyncResult`] holding the `Vec` of values.
+    pub fn starmap_async<Args, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = Args>,
+    ) -> Result<AsyncResult<Vec<F::Output>>, PoolError>
+    where
+        F: StarFn<Args>,
+        Args: Send + 'static,
+    {
+        self.map_async(move |args| f.call_with(args), items)
+    }
+}
+
+/// A function that [`ThreadPool::starmap`] can call with a tuple of arguments, the way
+/// Python's `starmap` calls `func(*args)`. Implemented for every `Fn` of one to four
+/// arguments (with a tuple of the same types).
+pub trait StarFn<Args>: Send + Sync + 'static {
+    /// What the function returns.
+    type Output: Send + 'static;
+    /// Calls the function with the tuple's fields as its arguments.
+    fn call_with(&self, args: Args) -> Self::Output;
+}
+
+macro_rules! star_fn {
+    ($($arg:ident),+) => {
+        impl<Func, Out, $($arg),+> StarFn<($($arg,)+)> for Func
+        where
+            Func: Fn($($arg),+) -> Out + Send + Sync + 'static,
+            Out: Send + 'static,
+        {
+            type Output = Out;
+            #[allow(non_snake_case)]
+            fn call_with(&self, ($($arg,)+): ($($arg,)+)) -> Out {
+                self($($arg),+)
+            }
+        }
+    };
+}
+
+star_fn!(A);
+star_fn!(A, B);
+star_fn!(A, B, C);
+star_fn!(A, B, C, D);
+
+#[cfg(test)]
+mod tests {
+    //! `starmap`'s tests, with CPython's `test_starmap` and `test_starmap_async` ported.
+    use super::*;
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    const WATCHDOG: Duration = Duration::from_secs(5);
+
+    /// Runs a test's body on a thread of its own and fails the test if the body has not
+    /// finished within [`WATCHDOG`]: a broken pool (a lost result, a dead worker, a deadlock)
+    /// then fails with a message instead of hanging `cargo test`. Once one test of this file
+    /// has hung, the others fail at once instead of waiting their own `WATCHDOG` out, so that
+    /// a library broken everywhere (as cargo-mutants breaks it) fails in seconds, not minutes.
+    fn bounded(body: impl FnOnce() + Send + 'static) {
+        static HUNG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            // The outcome is sent, never joined: a body stuck in a drop must not hang us.
+            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(body)));
+        });
+        let begun = std::time::Instant::now();
+        loop {
+            match rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(Ok(())) => return,
+                // the body panicked: fail the test with its panic
+                Ok(Err(panic)) => panic::resume_unwind(panic),
+                Err(mpsc::RecvTimeoutError::Disconnected) => unreachable!("the runner sends"),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if HUNG.load(std::sync::atomic::Ordering::SeqCst) {
+                panic!("another test of this file deadlocked; not waiting for this one");
+            }
+            if begun.elapsed() > WATCHDOG {
+                HUNG.store(true, std::sync::atomic::Ordering::SeqCst);
+                panic!("the test did not finish within {WATCHDOG:?}: probably deadlocked");
+            }
+        }
+    }
+
+    fn mul(x: i64, y: i64) -> i64 {
+        x * y
+    }
+
+    /// `list(zip(range(n), range(n - 1, -1, -1)))`
+    fn tuples(n: i64) -> Vec<(i64, i64)> {
+        (0..n).zip((0..n).rev()).collect()
+    }
+
+    #[test]
+    fn starmap_unpacks_tuples_of_several_arities() {
+        bounded(|| {
+            let pool = ThreadPool::default();
+            assert_eq!(
+                pool.starmap(|a: i32, b: i32| a + b, [(1, 2), (3, 4), (5, 6)]),
+                Ok(vec![3, 7, 11])
+            );
+            assert_eq!(
+                pool.starmap(|a: i32, b: i32, c: i32| a * b * c, [(1, 2, 3), (2, 3, 4)]),
+                Ok(vec![6, 24])
+            );
+            assert_eq!(
+                pool.starmap(
+                    |a: i32, b: i32, c: i32, d: i32| a - b - c - d,
+                    [(10, 1, 2, 3)]
+                ),
+                Ok(vec![4])
+            );
+            assert_eq!(pool.starmap(|s: &str| s.len(), [("abc",)]), Ok(vec![3]));
+        });
+    }
+
+    #[test]
+    fn starmap_on_a_closed_pool_is_an_error() {
+        bounded(|| {
+            let pool = ThreadPool::new(1);
+            pool.close();
+            assert_eq!(
+                pool.starmap(|a: i32, b: i32| a + b, [(1, 2)]),
+                Err(PoolError::NotRunning)
+            );
+            assert_eq!(
+                pool.starmap(|a: i32, b: i32| a + b, Vec::new()),
+                Err(PoolError::NotRunning)
+            );
+            assert_eq!(
+                pool.starmap_with_chunksize(|a: i32, b: i32| a + b, [(1, 2)], 1),
+                Err(PoolError::NotRunning)
+            );
+        });
+    }
+
+    #[test]
+    fn a_panicking_call_is_the_starmaps_error() {
+        bounded(|| {
+            let pool = ThreadPool::new(2);
+            assert_eq!(
+                pool.starmap(
+                    |a: i32, b: i32| if a == 3 { panic!("three") } else { a + b },
+                    [(1, 2), (3, 4)]
+                ),
+                Err(PoolError::Panicked("three".into()))
+            );
+        });
+    }
+
+    // ---- CPython's _TestPool (Lib/test/_test_multiprocessing.py) ----
+
+    #[test]
+    fn test_starmap() {
+        bounded(|| {
+            let pool = ThreadPool::new(4);
+            let expected: Vec<i64> = tuples(10).into_iter().map(|(x, y)| mul(x, y)).collect();
+            assert_eq!(pool.starmap(mul, tuples(10)), Ok(expected));
+            let expected: Vec<i64> = tuples(100).into_iter().map(|(x, y)| mul(x, y)).collect();
+            assert_eq!(
+                pool.starmap_with_chunksize(mul, tuples(100), 20),
+                Ok(expected)
+            );
+        });
+    }
+
+    #[test]
+    fn test_starmap_async() {
+        bounded(|| {
+            let pool = ThreadPool::new(4);
+            let expected: Vec<i64> = tuples(100).into_iter().map(|(x, y)| mul(x, y)).collect();
+            assert_eq!(
+                pool.starmap_async(mul, tuples(100))
+                    .unwrap()
+                    .get_timeout(Duration::from_secs(5)),
+                Ok(expected)
+            );
+        });
+    }
+}
