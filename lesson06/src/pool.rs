@@ -1114,7 +1114,7 @@ impl<T: Send + 'static> Drop for ChunkDelivery<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! The pool's tests: its own behaviour under contention, one test per defect of issue 11
     //! (each failed before its fix), and the pool tests of CPython's
     //! `Lib/test/_test_multiprocessing.py` (`_TestPool` and friends) that apply to a thread
@@ -1145,16 +1145,17 @@ mod tests {
 
     /// How long a test may wait for something that should come at once; a broken pool
     /// fails instead of hanging.
-    const PATIENCE: Duration = Duration::from_secs(2);
+    pub(crate) const PATIENCE: Duration = Duration::from_secs(2);
     /// How long a whole test may take before the watchdog calls it deadlocked.
     const WATCHDOG: Duration = Duration::from_secs(5);
 
     /// Runs a test's body on a thread of its own and fails the test if the body has not
     /// finished within [`WATCHDOG`]: a broken pool (a lost result, a dead worker, a deadlock)
-    /// then fails with a message instead of hanging `cargo test`. Once one test of this file
+    /// then fails with a message instead of hanging `cargo test`. Once one test of the library
     /// has hung, the others fail at once instead of waiting their own `WATCHDOG` out, so that
     /// a library broken everywhere (as cargo-mutants breaks it) fails in seconds, not minutes.
-    fn bounded(body: impl FnOnce() + Send + 'static) {
+    /// `imap.rs` and `starmap.rs`, which need this file anyway, use it for their tests too.
+    pub(crate) fn bounded(body: impl FnOnce() + Send + 'static) {
         static HUNG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

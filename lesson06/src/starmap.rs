@@ -95,42 +95,9 @@ star_fn!(A, B, C, D);
 mod tests {
     //! `starmap`'s tests, with CPython's `test_starmap` and `test_starmap_async` ported.
     use super::*;
-    use std::panic::{self, AssertUnwindSafe};
-    use std::sync::mpsc;
     use std::time::Duration;
 
-    const WATCHDOG: Duration = Duration::from_secs(5);
-
-    /// Runs a test's body on a thread of its own and fails the test if the body has not
-    /// finished within [`WATCHDOG`]: a broken pool (a lost result, a dead worker, a deadlock)
-    /// then fails with a message instead of hanging `cargo test`. Once one test of this file
-    /// has hung, the others fail at once instead of waiting their own `WATCHDOG` out, so that
-    /// a library broken everywhere (as cargo-mutants breaks it) fails in seconds, not minutes.
-    fn bounded(body: impl FnOnce() + Send + 'static) {
-        static HUNG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            // The outcome is sent, never joined: a body stuck in a drop must not hang us.
-            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(body)));
-        });
-        let begun = std::time::Instant::now();
-        loop {
-            match rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(Ok(())) => return,
-                // the body panicked: fail the test with its panic
-                Ok(Err(panic)) => panic::resume_unwind(panic),
-                Err(mpsc::RecvTimeoutError::Disconnected) => unreachable!("the runner sends"),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-            }
-            if HUNG.load(std::sync::atomic::Ordering::SeqCst) {
-                panic!("another test of this file deadlocked; not waiting for this one");
-            }
-            if begun.elapsed() > WATCHDOG {
-                HUNG.store(true, std::sync::atomic::Ordering::SeqCst);
-                panic!("the test did not finish within {WATCHDOG:?}: probably deadlocked");
-            }
-        }
-    }
+    use super::super::pool::tests::bounded;
 
     fn mul(x: i64, y: i64) -> i64 {
         x * y
