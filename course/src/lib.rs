@@ -1,10 +1,13 @@
-//! What every lesson shares: the format of its list of examples (`lessonNN/examples.txt`)
-//! and the lesson runner that walks a reader through them (`cargo run -p lessonNN`).
+//! What every lesson shares: the format of its list of examples (`lessonNN/examples.txt`),
+//! the legend of the sources it cites, the lesson runner that walks a reader through the
+//! examples (`cargo run -p lessonNN`), and the command-line reader it shares with xtask.
 //!
 //! `cargo xtask verify` and `cargo xtask lint` read the same list through [`Lesson::parse`],
 //! so the tour, the checks and the README cannot drift apart.
 
+pub mod args;
 mod lesson;
+pub mod sources;
 mod tour;
 
 pub use lesson::{Example, Lesson};

@@ -51,9 +51,9 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
     let stop = interrupt::flag();
     runner::become_subreaper()?;
     let started = Instant::now();
-    let base = workspace::target_dir(&root).join("xtask-breaks");
+    let base = workspace::target_dir(&root)?.join("xtask-breaks");
     let scratch = Scratch::take(&base, &root)?;
-    let bin_dir = scratch.target.join("debug");
+    let bin_dir = scratch.target.join(workspace::profile());
     let total = cases.len();
     let rounds = schedule(cases);
     println!(
@@ -79,7 +79,13 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
         let mut packages: Vec<String> = round.iter().map(|c| c.job.package.clone()).collect();
         packages.sort();
         packages.dedup();
-        let messages = match verify::build(&scratch.root, &packages, Some(&scratch.target), stop)? {
+        let messages = match verify::build(
+            &scratch.root,
+            &verify::all_binaries_of(&packages),
+            Some(&scratch.target),
+            true,
+            stop,
+        )? {
             Built::Interrupted => break,
             Built::Yes => String::new(),
             Built::Failed(messages) => messages,

@@ -17,7 +17,7 @@ const LIBRARIES: [&str; 3] = ["lesson04", "lesson05", "lesson06"];
 /// a target directory of their own (so the normal build's cache stays valid).
 pub fn models() -> Result<Status, String> {
     let root = workspace::root();
-    let target = workspace::target_dir(&root).join("shuttle");
+    let target = workspace::target_dir(&root)?.join("shuttle");
     let mut command = cargo(&root);
     command.args(["test", "--quiet", "--lib"]);
     for library in LIBRARIES {
@@ -57,7 +57,7 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
         command.args(["--package", library]);
     }
     command.args(["--exclude", "**/src/bin/**"]);
-    let output = workspace::target_dir(&root).join("mutants");
+    let output = workspace::target_dir(&root)?.join("mutants");
     command.arg("--output").arg(&output);
     command.args(extra);
     finish(command, "mutants")

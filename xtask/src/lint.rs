@@ -3,9 +3,24 @@
 //! file parses; every break file parses and fits the source it changes; the root README names
 //! every example.
 
-use crate::verify::Job;
+use crate::verify::{Job, Status};
 use crate::{breaking, breaks, spec, workspace};
 use std::path::Path;
+
+/// `cargo xtask lint`: prints every problem found, and passes when there is none.
+pub fn lint() -> Result<Status, String> {
+    let problems = problems(&workspace::root())?;
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() {
+        println!("lint: every lesson's list, binaries, expected files and READMEs agree");
+        Ok(Status::Passed)
+    } else {
+        println!("lint: {} problem(s)", problems.len());
+        Ok(Status::Failed)
+    }
+}
 
 /// Every disagreement found, one sentence each; empty when all agree.
 pub fn problems(root: &Path) -> Result<Vec<String>, String> {

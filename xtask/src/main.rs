@@ -6,6 +6,10 @@
 //!   (`lessonNN/breaks/<example>.txt`) in a scratch copy and require verify to turn red.
 //! - `cargo xtask verify --explain EXAMPLE`: what each check of the example proves, and which
 //!   break it catches.
+//! - `cargo xtask verify --exercises`: every exercise's solution passes, every exercise as
+//!   shipped fails with a hint.
+//! - `cargo xtask check LESSON`: check the learner's `lessonNN/exercise.rs`, say what is missing.
+//! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //! - `cargo xtask models`: model-check the lesson libraries with shuttle.
 //! - `cargo xtask mutants`: run cargo-mutants over the lesson libraries.
@@ -15,6 +19,7 @@
 mod breaking;
 mod breaks;
 mod checks;
+mod exercises;
 mod explain;
 mod interrupt;
 mod libraries;
@@ -29,11 +34,15 @@ mod verdict;
 mod verify;
 mod workspace;
 
+use course::args::{Arg, Args};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--jobs N]
        cargo xtask verify --breaks [LESSON|EXAMPLE...] [--jobs N]
        cargo xtask verify --explain EXAMPLE
+       cargo xtask verify --exercises [LESSON...] [--jobs N]
+       cargo xtask check LESSON
+       cargo xtask progress
        cargo xtask lint
        cargo xtask models
        cargo xtask mutants [CARGO-MUTANTS ARGS...]
@@ -41,6 +50,9 @@ const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--j
 verify            runs every example and checks it against its expected file (xtask/README.md)
 verify --breaks   applies each example's breaks in a scratch copy; each must turn verify red
 verify --explain  says what each check of an example proves and which break it catches
+verify --exercises  requires each exercise's solution to pass and the exercise as shipped to fail
+check             checks your lessonNN/exercise.rs and says what is still missing
+progress          checks every exercise: how many are done, and the next one
 lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
 models            model-checks the lesson libraries with shuttle (every interleaving that matters)
 mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
@@ -50,7 +62,7 @@ mutants           runs cargo-mutants over the lesson libraries (their tests must
 const DEFAULT_JOBS: usize = 64;
 
 fn main() -> ExitCode {
-    match arguments(std::env::args_os().skip(1)).and_then(|args| run(&args)) {
+    match Args::from_env().and_then(run) {
         Ok(verify::Status::Passed) => ExitCode::SUCCESS,
         Ok(verify::Status::Failed) => ExitCode::FAILURE,
         Ok(verify::Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
@@ -61,26 +73,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// The arguments as text; `std::env::args` would panic on one that is not UTF-8.
-fn arguments(raw: impl Iterator<Item = std::ffi::OsString>) -> Result<Vec<String>, String> {
-    raw.map(|arg| {
-        arg.into_string()
-            .map_err(|bad| format!("the argument {bad:?} is not UTF-8 text"))
-    })
-    .collect()
-}
-
-fn run(args: &[String]) -> Result<verify::Status, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err(
-            "no command given; use `cargo xtask verify` or `cargo xtask lint` (`cargo xtask help`)"
-                .into(),
-        );
+fn run(mut args: Args) -> Result<verify::Status, String> {
+    let command = match args.next_arg()? {
+        Some(Arg::Word(command)) => command,
+        Some(Arg::Option(flag)) if flag == "-h" || flag == "--help" => "help".into(),
+        Some(Arg::Option(flag)) => {
+            return Err(format!(
+                "unknown option `{flag}`; name a command first, e.g. `cargo xtask verify` (`cargo xtask help`)"
+            ));
+        }
+        None => {
+            return Err(
+                "no command given; use `cargo xtask verify` or `cargo xtask lint` (`cargo xtask help`)"
+                    .into(),
+            );
+        }
     };
     match command.as_str() {
         "verify" => {
-            let options = verify_options(rest)?;
-            if let Some(example) = &options.explain {
+            let options = verify_options(args)?;
+            if options.exercises {
+                exercises::verify_exercises(&options.filters, options.jobs)
+            } else if let Some(example) = &options.explain {
                 explain::explain(example).map(|()| verify::Status::Passed)
             } else if options.breaks {
                 breaking::verify_breaks(&options)
@@ -88,82 +102,96 @@ fn run(args: &[String]) -> Result<verify::Status, String> {
                 verify::verify(&options)
             }
         }
+        "check" => match words(args, "check")?.as_slice() {
+            [lesson] => exercises::check(lesson),
+            _ => Err("`check` takes one lesson, e.g. `cargo xtask check lesson04`".into()),
+        },
+        "progress" => {
+            no_arguments(args, "progress")?;
+            exercises::progress()
+        }
         "lint" => {
-            if let Some(extra) = rest.first() {
-                return Err(format!("`lint` takes no arguments, got `{extra}`"));
-            }
-            let problems = lint::problems(&workspace::root())?;
-            for problem in &problems {
-                println!("{problem}");
-            }
-            if problems.is_empty() {
-                println!("lint: every lesson's list, binaries, expected files and READMEs agree");
-            } else {
-                println!("lint: {} problem(s)", problems.len());
-            }
-            Ok(if problems.is_empty() {
-                verify::Status::Passed
-            } else {
-                verify::Status::Failed
-            })
+            no_arguments(args, "lint")?;
+            lint::lint()
         }
         "models" => {
-            if let Some(extra) = rest.first() {
-                return Err(format!("`models` takes no arguments, got `{extra}`"));
-            }
+            no_arguments(args, "models")?;
             libraries::models()
         }
-        "mutants" => libraries::mutants(rest),
-        "help" | "-h" | "--help" => {
+        "mutants" => libraries::mutants(&args.remaining()?),
+        "help" => {
+            no_arguments(args, "help")?;
             println!("{USAGE}");
             Ok(verify::Status::Passed)
         }
         other => Err(format!(
-            "unknown command `{other}`; use `verify`, `lint`, `models` or `mutants` (`cargo xtask help`)"
+            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `models` or `mutants` (`cargo xtask help`)"
         )),
     }
 }
 
-fn verify_options(args: &[String]) -> Result<verify::Options, String> {
+/// The remaining arguments, which must all be words.
+fn words(mut args: Args, command: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    while let Some(arg) = args.next_arg()? {
+        match arg {
+            Arg::Word(word) => words.push(word),
+            Arg::Option(flag) => {
+                return Err(format!(
+                    "unknown option `{flag}` for {command} (`cargo xtask help`)"
+                ));
+            }
+        }
+    }
+    Ok(words)
+}
+
+fn no_arguments(args: Args, command: &str) -> Result<(), String> {
+    match words(args, command)?.first() {
+        Some(extra) => Err(format!("`{command}` takes no arguments, got `{extra}`")),
+        None => Ok(()),
+    }
+}
+
+fn verify_options(mut args: Args) -> Result<verify::Options, String> {
     let mut options = verify::Options {
         jobs: DEFAULT_JOBS,
         ..Default::default()
     };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
+    while let Some(arg) = args.next_arg()? {
+        let flag = match arg {
+            Arg::Word(filter) => {
+                options.filters.push(filter);
+                continue;
+            }
+            Arg::Option(flag) => flag,
+        };
+        match flag.as_str() {
             "--list" => options.list = true,
             "--breaks" => options.breaks = true,
+            "--exercises" => options.exercises = true,
             "--explain" => {
                 let example = args
-                    .next()
-                    .filter(|a| !a.starts_with('-'))
-                    .ok_or("`--explain` needs an example, e.g. `--explain semaphore`")?;
-                options.explain = Some(example.clone());
+                    .value("--explain")
+                    .map_err(|_| "`--explain` needs an example, e.g. `--explain semaphore`")?;
+                options.explain = Some(example);
             }
-            "--jobs" | "-j" => {
-                let value = args
-                    .next()
-                    .ok_or("`--jobs` needs a number, e.g. `--jobs 4`")?;
-                options.jobs = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=256).contains(n))
-                    .ok_or_else(|| {
-                        format!("`--jobs {value}`: give a whole number from 1 to 256")
-                    })?;
-            }
-            flag if flag.starts_with('-') => {
+            "--jobs" | "-j" => options.jobs = args.number(&flag, 1..=256)?,
+            _ => {
                 return Err(format!(
-                    "unknown option `{flag}` for verify; use --list, --jobs N, --breaks or --explain EXAMPLE (`cargo xtask help`)"
+                    "unknown option `{flag}` for verify; use --list, --jobs N, --breaks, --exercises or --explain EXAMPLE (`cargo xtask help`)"
                 ));
             }
-            filter => options.filters.push(filter.to_string()),
         }
     }
-    let modes = [options.list, options.breaks, options.explain.is_some()];
+    let modes = [
+        options.list,
+        options.breaks,
+        options.explain.is_some(),
+        options.exercises,
+    ];
     if modes.iter().filter(|m| **m).count() > 1 {
-        return Err("use one of --list, --breaks and --explain at a time".into());
+        return Err("use one of --list, --breaks, --explain and --exercises at a time".into());
     }
     if options.explain.is_some() && !options.filters.is_empty() {
         return Err("`--explain` takes one example and no other filter".into());
@@ -175,43 +203,46 @@ fn verify_options(args: &[String]) -> Result<verify::Options, String> {
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn args(list: &[&str]) -> Args {
+        Args::new(list.iter().map(|s| s.to_string()))
     }
 
     #[test]
     fn bad_use_is_an_error_that_says_what_to_do() {
-        let err = |list: &[&str]| run(&args(list)).unwrap_err();
+        let err = |list: &[&str]| run(args(list)).unwrap_err();
         assert!(err(&[]).starts_with("no command given"));
         assert!(err(&["frobnicate"]).starts_with("unknown command `frobnicate`"));
+        assert!(err(&["--fast"]).starts_with("unknown option `--fast`"));
         assert!(err(&["verify", "--fast"]).starts_with("unknown option `--fast`"));
-        assert!(err(&["verify", "--jobs"]).contains("needs a number"));
+        assert!(err(&["verify", "--jobs"]).contains("needs a value"));
         assert!(err(&["verify", "--jobs", "0"]).contains("from 1 to 256"));
+        assert!(err(&["verify", "--list=yes"]).contains("takes no value"));
         assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
         assert!(err(&["lint", "extra"]).contains("takes no arguments"));
+        assert!(err(&["progress", "--all"]).contains("unknown option `--all`"));
+        assert!(err(&["check"]).contains("takes one lesson"));
+        assert!(err(&["check", "lesson04", "lesson05"]).contains("takes one lesson"));
+        assert!(err(&["check", "lesson99"]).starts_with("no exercise for `lesson99`"));
         assert!(err(&["verify", "--explain"]).contains("needs an example"));
         assert!(err(&["verify", "--explain", "nosuch"]).contains("no example named `nosuch`"));
         assert!(err(&["verify", "--breaks", "--list"]).contains("one of --list"));
+        assert!(err(&["verify", "--exercises", "--breaks"]).contains("one of --list"));
         assert!(err(&["verify", "--breaks", "nosuch"]).starts_with("no lesson or example named"));
+        assert!(err(&["verify", "--exercises", "lesson99"]).starts_with("no exercise for"));
     }
 
     #[test]
-    fn an_argument_that_is_not_utf8_is_an_error() {
-        use std::os::unix::ffi::OsStringExt;
-        let raw = vec!["verify".into(), std::ffi::OsString::from_vec(vec![0xff])];
-        assert!(
-            arguments(raw.into_iter())
-                .unwrap_err()
-                .contains("is not UTF-8")
-        );
-    }
-
-    #[test]
-    fn options_collect_filters_and_jobs() {
-        let options =
-            verify_options(&args(&["lesson02", "--jobs", "4", "semaphore", "--list"])).unwrap();
-        assert_eq!(options.filters, ["lesson02", "semaphore"]);
-        assert_eq!(options.jobs, 4);
-        assert!(options.list);
+    fn options_collect_filters_and_jobs_in_every_form() {
+        for jobs in [&["--jobs", "4"][..], &["--jobs=4"], &["-j", "4"], &["-j4"]] {
+            let mut list = vec!["lesson02"];
+            list.extend_from_slice(jobs);
+            list.extend(["semaphore", "--list"]);
+            let options = verify_options(args(&list)).unwrap();
+            assert_eq!(options.filters, ["lesson02", "semaphore"]);
+            assert_eq!(options.jobs, 4, "{jobs:?}");
+            assert!(options.list);
+        }
+        let options = verify_options(args(&["--explain=semaphore"])).unwrap();
+        assert_eq!(options.explain.as_deref(), Some("semaphore"));
     }
 }

@@ -38,13 +38,19 @@ pub fn progress(
     )
 }
 
-/// The failure's reasons, then each stream's diff (`-` expected, `+` actual, with the time
-/// each actual line came), indented under the progress line.
+/// The failure's reasons, then each stream's diff, indented under the progress line.
 pub fn failure(failures: &[Failure], spec: &Spec, outcome: &Outcome) -> String {
     let mut out = String::new();
     for f in failures {
         out.push_str(&format!("      {}: {}\n", f.what, f.why));
     }
+    out.push_str(&streams(spec, outcome));
+    out
+}
+
+/// Each stream's diff: `-` expected, `+` actual, with the time each actual line came.
+pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
+    let mut out = String::new();
     for (name, items, lines) in [
         ("stdout", &spec.stdout, &outcome.stdout),
         ("stderr", &spec.stderr, &outcome.stderr),

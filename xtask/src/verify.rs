@@ -24,6 +24,8 @@ pub struct Options {
     pub breaks: bool,
     /// `--explain EXAMPLE`: say what the example's checks prove.
     pub explain: Option<String>,
+    /// `--exercises`: solutions pass, exercises as shipped fail.
+    pub exercises: bool,
 }
 
 /// How a verify run ended.
@@ -58,7 +60,7 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     let stop = interrupt::flag();
     let packages = packages_of(&jobs);
     if !jobs.is_empty() {
-        match build(&root, &packages, None, stop)? {
+        match build(&root, &all_binaries_of(&packages), None, false, stop)? {
             Built::Yes => {}
             Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
             Built::Failed(_) => {
@@ -68,7 +70,7 @@ pub fn verify(options: &Options) -> Result<Status, String> {
         }
     }
     runner::become_subreaper()?;
-    let bin_dir = workspace::target_dir(&root).join("debug");
+    let bin_dir = workspace::bin_dir(&root)?;
     let total = jobs.len();
     let started = Instant::now();
     let tasks = jobs
@@ -258,26 +260,43 @@ pub enum Built {
     Interrupted,
 }
 
-/// Builds the binaries of `packages` with the cargo that runs xtask. With `target`, it
-/// builds into that directory, keeps going past a binary that does not compile, and
-/// captures cargo's messages instead of showing them.
+/// cargo's selection for every binary of `packages`.
+pub fn all_binaries_of(packages: &[String]) -> Vec<String> {
+    let mut selection = vec!["--bins".to_string()];
+    for package in packages {
+        selection.extend(["--package".to_string(), package.clone()]);
+    }
+    selection
+}
+
+/// Builds what `selection` names (cargo's arguments, e.g. from [`all_binaries_of`]) with the
+/// cargo that runs xtask, in xtask's own profile. With `target`, it builds into that
+/// directory and keeps going past a binary that does not compile. With `capture`, cargo's
+/// messages are returned on failure instead of shown.
 pub fn build(
     root: &Path,
-    packages: &[String],
+    selection: &[String],
     target: Option<&Path>,
+    capture: bool,
     stop: &AtomicBool,
 ) -> Result<Built, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = Command::new(workspace::cargo());
     command
         .current_dir(root)
-        .args(["build", "--quiet", "--bins"]);
-    for package in packages {
-        command.args(["--package", package]);
+        .args(["build", "--quiet"])
+        .args(selection);
+    if workspace::profile() == "release" {
+        command.arg("--release");
     }
-    let messages = std::env::temp_dir().join(format!("xtask-build-{}.txt", std::process::id()));
     if let Some(target) = target {
         command.arg("--keep-going").env("CARGO_TARGET_DIR", target);
+    }
+    let messages = std::env::temp_dir().join(format!(
+        "xtask-build-{}-{}.txt",
+        std::process::id(),
+        BUILDS.fetch_add(1, Ordering::Relaxed)
+    ));
+    if capture {
         let file = std::fs::File::create(&messages)
             .map_err(|e| format!("cannot create {}: {e}", messages.display()))?;
         command.stderr(file);
@@ -297,7 +316,7 @@ pub fn build(
             Err(e) => return Err(format!("cannot wait for cargo: {e}")),
         }
     };
-    let captured = if target.is_some() {
+    let captured = if capture {
         let text = std::fs::read_to_string(&messages).unwrap_or_default();
         let _ = std::fs::remove_file(&messages);
         text
@@ -310,6 +329,9 @@ pub fn build(
         Built::Failed(captured)
     })
 }
+
+/// Numbers the files that capture cargo's messages, one per build.
+static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// One program to run, with the data its result is reported with.
 pub struct Task<T> {

@@ -3,6 +3,8 @@
 
 use course::Lesson;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
 
 /// The workspace root: xtask's parent directory, or `$XTASK_WORKSPACE` when set (xtask's own
 /// tests point it at a small workspace of their making).
@@ -87,18 +89,73 @@ pub fn text_files(root: &Path, package: &str, dir: &str) -> Vec<String> {
         .collect()
 }
 
-/// The directory cargo builds into: `$CARGO_TARGET_DIR` or `<root>/target`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                std::env::current_dir().unwrap_or_default().join(dir)
-            }
+/// The directory cargo builds into, as cargo itself reports it (`cargo metadata`), so that
+/// `CARGO_TARGET_DIR` and a `build.target-dir` in a cargo config both count. Asked once.
+pub fn target_dir(root: &Path) -> Result<PathBuf, String> {
+    static ASKED: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    ASKED.get_or_init(|| ask_target_dir(root)).clone()
+}
+
+fn ask_target_dir(root: &Path) -> Result<PathBuf, String> {
+    let output = Command::new(cargo())
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo metadata` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    json_string(&text, "target_directory")
+        .map(PathBuf::from)
+        .ok_or_else(|| "`cargo metadata` names no target directory".to_string())
+}
+
+/// The cargo that runs xtask (`$CARGO`), else the one on the path.
+pub fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The profile xtask itself was built with, so examples are built and found the same way:
+/// `release` when xtask runs from a `release` directory, else `debug`.
+pub fn profile() -> &'static str {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let dir = exe.parent().and_then(Path::file_name);
+    if dir.is_some_and(|name| name == "release") {
+        "release"
+    } else {
+        "debug"
+    }
+}
+
+/// Where the workspace's binaries are: the target directory's profile directory.
+pub fn bin_dir(root: &Path) -> Result<PathBuf, String> {
+    Ok(target_dir(root)?.join(profile()))
+}
+
+/// The string value of the first `"key":"..."` in JSON text, unescaped (cargo metadata's
+/// output has no space after the colon).
+fn json_string(json: &str, key: &str) -> Option<String> {
+    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let mut value = String::new();
+    let mut chars = json[start..].chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(value),
+            '\\' => match chars.next()? {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'u' => {
+                    let code: String = chars.by_ref().take(4).collect();
+                    value.push(char::from_u32(u32::from_str_radix(&code, 16).ok()?)?);
+                }
+                other => value.push(other),
+            },
+            c => value.push(c),
         }
-        None => root.join("target"),
     }
 }
 
@@ -120,6 +177,22 @@ mod tests {
             !binaries(&root(), "lesson02").contains(&"lesson02".to_string()),
             "the runner is no example"
         );
+    }
+
+    #[test]
+    fn reads_a_string_from_json() {
+        let json = r#"{"packages":[],"target_directory":"/a \"b\"/c\\d\u00e9","version":1}"#;
+        assert_eq!(
+            json_string(json, "target_directory").unwrap(),
+            "/a \"b\"/c\\dé"
+        );
+        assert_eq!(json_string(json, "workspace_root"), None);
+    }
+
+    #[test]
+    fn the_target_directory_is_cargos() {
+        let dir = target_dir(&root()).unwrap();
+        assert!(dir.is_absolute(), "{}", dir.display());
     }
 
     #[test]

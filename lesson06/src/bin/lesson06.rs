@@ -3,5 +3,9 @@
 //! The list lives in `lesson06/examples.txt`.
 
 fn main() -> std::process::ExitCode {
-    course::tour(env!("CARGO_PKG_NAME"), include_str!("../../examples.txt"))
+    course::tour(
+        env!("CARGO_PKG_NAME"),
+        include_str!("../../examples.txt"),
+        env!("CARGO_MANIFEST_DIR"),
+    )
 }

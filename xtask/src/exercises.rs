@@ -1,0 +1,505 @@
+//! The lesson exercises, checked by the engine that checks the examples.
+//!
+//! - `cargo xtask check LESSON` builds and runs the learner's `lessonNN/exercise.rs`, judges
+//!   it against `lessonNN/expected/exercise.txt`, and says in words what is still missing.
+//! - `cargo xtask progress` checks every exercise and shows `N/6 done` and the next one.
+//! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
+//!   exercise as shipped to fail with a hint, so the checks can fail.
+
+use crate::report::{self, Mark};
+use crate::runner::{self, Outcome};
+use crate::spec::{self, Spec};
+use crate::verdict::{self, Failure, Reason};
+use crate::verify::{self, Built, Status, Task};
+use crate::{interrupt, workspace};
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// One lesson's exercise.
+#[derive(Debug)]
+pub struct Exercise {
+    pub package: String,
+    /// The `# ...` title of the exercise file's header, as shipped or as the learner left it.
+    pub title: String,
+    pub spec: Spec,
+}
+
+impl Exercise {
+    /// The file the learner edits, relative to the root.
+    pub fn source(&self) -> String {
+        format!("{}/exercise.rs", self.package)
+    }
+
+    pub fn expected(&self) -> String {
+        workspace::expected_file(&self.package, "exercise")
+    }
+
+    fn binary(&self, which: Which) -> String {
+        match which {
+            Which::Exercise => format!("{}_exercise", self.package),
+            Which::Solution => format!("{}_solution", self.package),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Exercise,
+    Solution,
+}
+
+/// Every lesson that has an `exercise.rs`, in order, with its expected file parsed.
+pub fn all(root: &Path) -> Result<Vec<Exercise>, String> {
+    let mut found = Vec::new();
+    for lesson in workspace::lessons(root)? {
+        let package = lesson.package;
+        let source = root.join(&package).join("exercise.rs");
+        let Ok(text) = std::fs::read_to_string(&source) else {
+            continue;
+        };
+        let expected = workspace::expected_file(&package, "exercise");
+        let spec_text = std::fs::read_to_string(root.join(&expected))
+            .map_err(|_| format!("{expected} is missing: every exercise needs one"))?;
+        found.push(Exercise {
+            spec: spec::parse(&expected, &spec_text)?,
+            title: title_of(&text),
+            package,
+        });
+    }
+    Ok(found)
+}
+
+/// The text after `//! # ` on the file's first line, or a plain name when it has none.
+fn title_of(source: &str) -> String {
+    source
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("//! #"))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "(no title)".into())
+}
+
+fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise, String> {
+    exercises
+        .iter()
+        .find(|e| e.package == lesson)
+        .ok_or_else(|| {
+            let names: Vec<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
+            format!(
+                "no exercise for `{lesson}`; the lessons with one are: {}",
+                names.join(", ")
+            )
+        })
+}
+
+/// How one exercise run went.
+enum Judged {
+    /// It ran; the failures (none: done).
+    Ran(Vec<Failure>, Outcome),
+    /// cargo could not build it.
+    NoBuild,
+    Interrupted,
+}
+
+/// `cargo xtask check LESSON`.
+pub fn check(lesson: &str) -> Result<Status, String> {
+    let root = workspace::root();
+    let exercises = all(&root)?;
+    let exercise = find(&exercises, lesson)?;
+    interrupt::install()?;
+    runner::become_subreaper()?;
+    let stop = interrupt::flag();
+    println!(
+        "{}: {} ({})",
+        exercise.package,
+        exercise.title,
+        exercise.source()
+    );
+    let judged = judge(&root, exercise, stop)?;
+    Ok(match judged {
+        Judged::Interrupted => interrupted("check"),
+        Judged::NoBuild => {
+            println!(
+                "Not done yet: {} does not compile (cargo's messages are above).",
+                exercise.source()
+            );
+            Status::Failed
+        }
+        Judged::Ran(failures, outcome) if failures.is_empty() => {
+            println!(
+                "Done: it does what the task asks ({:.1} s). `cargo xtask progress` shows the rest.",
+                outcome.elapsed.as_secs_f64()
+            );
+            Status::Passed
+        }
+        Judged::Ran(failures, outcome) => {
+            println!("Not done yet:");
+            print!("{}", hints(exercise, &failures, &outcome));
+            println!(
+                "Edit {}, then run `cargo xtask check {}` again.",
+                exercise.source(),
+                exercise.package
+            );
+            Status::Failed
+        }
+    })
+}
+
+/// `cargo xtask progress`: every exercise checked (side by side), then `N/M done` and the
+/// next one to do.
+pub fn progress() -> Result<Status, String> {
+    let root = workspace::root();
+    let exercises = all(&root)?;
+    interrupt::install()?;
+    runner::become_subreaper()?;
+    let stop = interrupt::flag();
+    let mut states = vec!["does not compile"; exercises.len()];
+    let mut tasks = Vec::new();
+    for (index, exercise) in exercises.iter().enumerate() {
+        match build_one(&root, exercise, Which::Exercise, false, stop)? {
+            Built::Yes => tasks.push(Task {
+                program: workspace::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
+                plan: exercise.spec.run.clone(),
+                data: index,
+            }),
+            Built::Failed(_) => {}
+            Built::Interrupted => return Ok(interrupted("progress")),
+        }
+    }
+    verify::run_parallel(tasks, exercises.len(), &root, stop, |index, run| {
+        let exercise = &exercises[index];
+        states[index] = match run {
+            Ok(outcome)
+                if verdict::judge(&exercise.spec, &exercise.expected(), &outcome).is_empty() =>
+            {
+                "done"
+            }
+            _ => "not yet",
+        };
+    });
+    if stop.load(Ordering::SeqCst) {
+        return Ok(interrupted("progress"));
+    }
+    for (exercise, state) in exercises.iter().zip(&states) {
+        println!(
+            "  {state:<16} {:<9} {:<22} {}",
+            exercise.package,
+            exercise.source(),
+            exercise.title
+        );
+    }
+    let done = states.iter().filter(|s| **s == "done").count();
+    println!("{done}/{} done", exercises.len());
+    match exercises.iter().zip(&states).find(|(_, s)| **s != "done") {
+        Some((exercise, _)) => println!(
+            "Next: {}. `cargo run -p {} -- exercise` shows the task; edit {}; `cargo xtask check {}` says what is missing.",
+            exercise.package,
+            exercise.package,
+            exercise.source(),
+            exercise.package
+        ),
+        None => println!("Every exercise is done."),
+    }
+    Ok(Status::Passed)
+}
+
+fn interrupted(command: &str) -> Status {
+    println!("{command}: interrupted");
+    Status::Interrupted
+}
+
+/// Builds one binary of the exercise; cargo's messages are shown when `loud`.
+fn build_one(
+    root: &Path,
+    exercise: &Exercise,
+    which: Which,
+    loud: bool,
+    stop: &AtomicBool,
+) -> Result<Built, String> {
+    let selection = [
+        "--package".to_string(),
+        exercise.package.clone(),
+        "--bin".to_string(),
+        exercise.binary(which),
+    ];
+    verify::build(root, &selection, None, !loud, stop)
+}
+
+/// Builds the learner's exercise, showing cargo's messages, and runs it.
+fn judge(root: &Path, exercise: &Exercise, stop: &'static AtomicBool) -> Result<Judged, String> {
+    match build_one(root, exercise, Which::Exercise, true, stop)? {
+        Built::Yes => {}
+        Built::Failed(_) => return Ok(Judged::NoBuild),
+        Built::Interrupted => return Ok(Judged::Interrupted),
+    }
+    let program = workspace::bin_dir(root)?.join(exercise.binary(Which::Exercise));
+    let outcome = runner::run(&program, root, &exercise.spec.run, stop)?;
+    if outcome.interrupted {
+        return Ok(Judged::Interrupted);
+    }
+    let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
+    Ok(Judged::Ran(failures, outcome))
+}
+
+/// What is still missing, in words: for each failed check the expected file's comment above
+/// it (written for the learner) and what verify measured; for output that does not fit, the
+/// lines the task asks for beside those printed.
+fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for failure in failures {
+        let hint = match &failure.reason {
+            Reason::Check(written) => {
+                let check = exercise
+                    .spec
+                    .checks
+                    .iter()
+                    .find(|c| c.item.to_string() == *written);
+                match check {
+                    Some(c) if !c.comment.is_empty() => {
+                        format!("{}\n    (checked: {})", c.comment, c.item.sentence())
+                    }
+                    Some(c) => c.item.sentence(),
+                    None => written.clone(),
+                }
+            }
+            Reason::Stdout | Reason::Stderr => {
+                "the output does not have the lines the task asks for (the task, at the top of the file, lists them)".into()
+            }
+            Reason::ExitStatus => "the program must run to its end and exit normally".into(),
+            Reason::Deadline => format!(
+                "the program must finish within {:.0} s",
+                exercise.spec.run.deadline.as_secs_f64()
+            ),
+            Reason::CleanUp => {
+                "the program left a process running: wait for every child it starts".into()
+            }
+            Reason::Never => "the output has a line the task rules out".into(),
+        };
+        out.push_str(&format!(
+            "  - {}\n    ({})\n",
+            hint.replace('\n', "\n    "),
+            failure.why
+        ));
+    }
+    if failures
+        .iter()
+        .any(|f| matches!(f.reason, Reason::Stdout | Reason::Stderr))
+    {
+        out.push_str(&report::streams(&exercise.spec, outcome));
+    }
+    out
+}
+
+/// `cargo xtask verify --exercises [LESSON...]`: each solution passes, and each exercise as
+/// shipped fails with at least one hint (and neither hangs nor leaves a process behind).
+pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, String> {
+    let root = workspace::root();
+    let mut exercises = all(&root)?;
+    for filter in filters {
+        find(&exercises, filter)?;
+    }
+    if !filters.is_empty() {
+        exercises.retain(|e| filters.contains(&e.package));
+    }
+    interrupt::install()?;
+    let stop = interrupt::flag();
+    let mut selection = Vec::new();
+    for exercise in &exercises {
+        for which in [Which::Exercise, Which::Solution] {
+            selection.extend([
+                "--package".to_string(),
+                exercise.package.clone(),
+                "--bin".to_string(),
+                exercise.binary(which),
+            ]);
+        }
+    }
+    match verify::build(&root, &selection, None, false, stop)? {
+        Built::Yes => {}
+        Built::Interrupted => return Ok(Status::Interrupted),
+        Built::Failed(_) => {
+            eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
+            return Ok(Status::Failed);
+        }
+    }
+    runner::become_subreaper()?;
+    let bin_dir = workspace::bin_dir(&root)?;
+    let mut tasks = Vec::new();
+    for (index, exercise) in exercises.iter().enumerate() {
+        tasks.push(Task {
+            program: bin_dir.join(exercise.binary(Which::Solution)),
+            plan: exercise.spec.run.clone(),
+            data: (index, Which::Solution),
+        });
+        if edited(&root, &exercise.source()) {
+            println!(
+                "note: {} differs from the commit, so its shipped state is not checked here (CI checks it on a clean checkout)",
+                exercise.source()
+            );
+        } else {
+            tasks.push(Task {
+                program: bin_dir.join(exercise.binary(Which::Exercise)),
+                plan: exercise.spec.run.clone(),
+                data: (index, Which::Exercise),
+            });
+        }
+    }
+    let total = tasks.len();
+    let started = Instant::now();
+    let (mut passed, mut failed, mut cut) = (0, 0, 0);
+    let unreported = verify::run_parallel(tasks, workers, &root, stop, |(index, which), run| {
+        let exercise = &exercises[index];
+        let (mark, elapsed, details) = match run {
+            Ok(outcome) if outcome.interrupted => {
+                (Mark::Interrupted, outcome.elapsed, String::new())
+            }
+            Ok(outcome) => {
+                let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
+                let problem = match which {
+                    Which::Solution => (!failures.is_empty())
+                        .then(|| report::failure(&failures, &exercise.spec, &outcome)),
+                    Which::Exercise => shipped_problem(exercise, &failures),
+                };
+                match problem {
+                    None => (Mark::Passed, outcome.elapsed, String::new()),
+                    Some(details) => (Mark::Failed, outcome.elapsed, details),
+                }
+            }
+            Err(why) => (Mark::Failed, Default::default(), format!("      {why}\n")),
+        };
+        match mark {
+            Mark::Passed => passed += 1,
+            Mark::Failed => failed += 1,
+            Mark::Interrupted => cut += 1,
+        }
+        let name = match which {
+            Which::Solution => "solution passes",
+            Which::Exercise => "exercise fails as shipped",
+        };
+        println!(
+            "{}",
+            report::progress(
+                passed + failed + cut,
+                total,
+                mark,
+                &exercise.package,
+                name,
+                elapsed
+            )
+        );
+        print!("{details}");
+    });
+    failed += unreported;
+    println!(
+        "{}",
+        report::summary(passed, failed, cut, started.elapsed(), None)
+    );
+    Ok(if stop.load(Ordering::SeqCst) {
+        Status::Interrupted
+    } else if failed == 0 {
+        Status::Passed
+    } else {
+        Status::Failed
+    })
+}
+
+/// Why an exercise as shipped is not a good starting point, if it is not: it must fail, only
+/// for reasons a learner can act on (its output or its checks, never a hang or a leftover
+/// process), and every failed check must carry a comment to show as its hint.
+fn shipped_problem(exercise: &Exercise, failures: &[Failure]) -> Option<String> {
+    if failures.is_empty() {
+        return Some(format!(
+            "      {} passes as shipped: its checks cannot tell the task undone\n",
+            exercise.source()
+        ));
+    }
+    let mut problems = String::new();
+    for failure in failures {
+        match &failure.reason {
+            Reason::Deadline | Reason::CleanUp | Reason::ExitStatus => problems.push_str(&format!(
+                "      as shipped it fails by {}: {}\n",
+                failure.reason, failure.why
+            )),
+            Reason::Check(written) => {
+                let commented = exercise
+                    .spec
+                    .checks
+                    .iter()
+                    .any(|c| c.item.to_string() == *written && !c.comment.is_empty());
+                if !commented {
+                    problems.push_str(&format!(
+                        "      check `{written}` failed with no comment above it to show as the hint\n"
+                    ));
+                }
+            }
+            Reason::Stdout | Reason::Stderr | Reason::Never => {}
+        }
+    }
+    (!problems.is_empty()).then_some(problems)
+}
+
+/// Whether git says the file differs from the commit checked out (false when git cannot
+/// tell, e.g. outside a repository).
+fn edited(root: &Path, file: &str) -> bool {
+    Command::new("git")
+        .current_dir(root)
+        .args(["diff", "--quiet", "HEAD", "--", file])
+        .status()
+        .is_ok_and(|status| status.code() == Some(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_is_the_header_line() {
+        assert_eq!(
+            title_of("//! # Exercise 04: a balance\n//!\nfn main() {}\n"),
+            "Exercise 04: a balance"
+        );
+        assert_eq!(title_of("fn main() {}\n"), "(no title)");
+    }
+
+    fn exercise(spec_text: &str) -> Exercise {
+        Exercise {
+            package: "lesson99".into(),
+            title: "t".into(),
+            spec: spec::parse("x.txt", spec_text).unwrap(),
+        }
+    }
+
+    fn failure(reason: Reason) -> Failure {
+        Failure {
+            what: "w".into(),
+            why: "y".into(),
+            reason,
+        }
+    }
+
+    #[test]
+    fn a_shipped_exercise_must_fail_with_a_hint() {
+        let spec = "[stdout]\nratio {float:r}\n[checks]\n# the threads must overlap\nall r >= 3\nall r <= 99\n";
+        let ex = exercise(spec);
+        assert!(
+            shipped_problem(&ex, &[])
+                .unwrap()
+                .contains("passes as shipped")
+        );
+        assert!(shipped_problem(&ex, &[failure(Reason::Check("all r >= 3".into()))]).is_none());
+        assert!(
+            shipped_problem(&ex, &[failure(Reason::Check("all r <= 99".into()))])
+                .unwrap()
+                .contains("no comment above it")
+        );
+        assert!(
+            shipped_problem(&ex, &[failure(Reason::Deadline)])
+                .unwrap()
+                .contains("fails by deadline")
+        );
+        assert!(shipped_problem(&ex, &[failure(Reason::Stdout)]).is_none());
+    }
+}
