@@ -437,7 +437,7 @@ mod tests {
             pid: 1,
             stdout: stdout
                 .iter()
-                .map(|t| crate::checks::Line {
+                .map(|t| crate::output::Line {
                     text: t.to_string(),
                     at: Duration::ZERO,
                 })

@@ -4,7 +4,8 @@
 //! every example.
 
 use crate::verify::{Job, Status};
-use crate::{breaking, breaks, spec, workspace};
+use crate::{breaking, breaks, readme, spec, workspace};
+use course::sources;
 use std::path::Path;
 
 /// `cargo xtask lint`: prints every problem found, and passes when there is none.
@@ -30,12 +31,19 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
     for lesson in &lessons {
         let package = lesson.package.as_str();
         let listed: Vec<&str> = lesson.examples.iter().map(|e| e.name.as_str()).collect();
-        let readme_path = format!("{package}/README.md");
-        let readme = std::fs::read_to_string(root.join(&readme_path));
-        if readme.is_err() {
-            found.push(format!(
-                "{readme_path} is missing: each lesson has a README with its examples table"
-            ));
+        found.extend(readme::problem(root, lesson));
+        found.extend(exercise_problems(root, package));
+        for (file, text) in lesson_texts(root, package) {
+            found.extend(python_file_names(&file, &text));
+        }
+        for example in &lesson.examples {
+            if sources::cited(&[example.origin.as_str()]).is_empty() {
+                found.push(format!(
+                    "{package}/examples.txt: `{}` cites no known source ({}); start its source with one",
+                    example.name,
+                    known_sources()
+                ));
+            }
         }
         for name in workspace::binaries(root, package) {
             if !listed.contains(&name.as_str()) {
@@ -53,7 +61,8 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
             ("breaks", breaks::file_of),
         ] {
             for name in workspace::text_files(root, package, dir) {
-                if !listed.contains(&name.as_str()) {
+                let exercise = dir == "expected" && name == EXERCISE;
+                if !listed.contains(&name.as_str()) && !exercise {
                     found.push(format!(
                         "{} belongs to no example of {package}/examples.txt",
                         file_of(package, &name)
@@ -64,10 +73,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
         for name in &listed {
             let source = workspace::source_file(package, name);
             match std::fs::read_to_string(root.join(&source)) {
-                Ok(text) if !text.starts_with("//!") => {
-                    found.push(format!("{source} does not open with its `//!` header"));
-                }
-                Ok(_) => {}
+                Ok(text) => found.extend(header_problems(&source, package, name, &text)),
                 Err(_) => found.push(format!(
                     "{source} is missing, but {package}/examples.txt lists `{name}`"
                 )),
@@ -87,11 +93,6 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                     Err(e) => found.push(e),
                 },
                 Err(_) => found.push(format!("{expected} is missing: every example needs one")),
-            }
-            if let Ok(readme) = &readme
-                && !in_table(readme, name)
-            {
-                found.push(format!("{readme_path} has no table row for `{name}`"));
             }
             if !root_readme.contains(&format!("`{name}`")) {
                 found.push(format!(
@@ -122,25 +123,146 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
     }
 }
 
-/// Whether a markdown table row of `readme` names `` `name` ``.
-fn in_table(readme: &str, name: &str) -> bool {
-    let quoted = format!("`{name}`");
-    readme
-        .lines()
-        .any(|l| l.trim_start().starts_with('|') && l.contains(&quoted))
+/// The name of a lesson's exercise: `lessonNN/exercise.rs`, `lessonNN/solution.rs` and
+/// `lessonNN/expected/exercise.txt`.
+const EXERCISE: &str = "exercise";
+
+/// What is wrong with an example's `//!` header: it opens the file with `//! # <title>`,
+/// ends with the line saying how to run the example, and names its twist one way.
+fn header_problems(source: &str, package: &str, name: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+    if !header.first().is_some_and(|l| l.starts_with("//! # ")) {
+        found.push(format!(
+            "{source} does not open with its `//! # <title>` header line"
+        ));
+    }
+    let run_it = format!("//! Run it: `cargo run -p {package} --bin {name}`");
+    if header.last() != Some(&run_it.as_str()) {
+        found.push(format!(
+            "{source}: the header's last line must be `{run_it}`"
+        ));
+    }
+    for (number, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(at) = rest.find("Rust twist") {
+            if !rest[..at].ends_with("The ") {
+                found.push(format!(
+                    "{source}:{}: write `The Rust twist` (or `The Rust twists`), the one form",
+                    number + 1
+                ));
+            }
+            rest = &rest[at + 1..];
+        }
+    }
+    found
+}
+
+/// The lesson's files a reader sees (sources, expected and break files, README, list), with
+/// their text.
+fn lesson_texts(root: &Path, package: &str) -> Vec<(String, String)> {
+    let mut files = vec![
+        format!("{package}/README.md"),
+        format!("{package}/examples.txt"),
+    ];
+    for name in workspace::binaries(root, package) {
+        files.push(workspace::source_file(package, &name));
+    }
+    for dir in ["expected", "breaks"] {
+        for name in workspace::text_files(root, package, dir) {
+            files.push(format!("{package}/{dir}/{name}.txt"));
+        }
+    }
+    for extra in ["exercise.rs", "solution.rs"] {
+        files.push(format!("{package}/{extra}"));
+    }
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(root.join(&f)).ok()?;
+            Some((f, text))
+        })
+        .collect()
+}
+
+/// A Python file name (`semaphore.py`) where a reader, who does not have the Python files,
+/// needs the source's text and section instead.
+fn python_file_names(file: &str, text: &str) -> Vec<String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.match_indices(".py").any(|(at, _)| {
+                let after = line[at + 3..].chars().next();
+                let before = line[..at].chars().next_back();
+                before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .map(|(number, _)| {
+            format!(
+                "{file}:{}: names a Python file; name the source by its text and section (e.g. book L04 \"How to ...\")",
+                number + 1
+            )
+        })
+        .collect()
+}
+
+fn known_sources() -> String {
+    let names: Vec<&str> = sources::SOURCES.iter().map(|(n, _)| *n).collect();
+    names.join(", ")
+}
+
+/// What is wrong with the lesson's exercise, if it has one: its solution, expected file and
+/// binaries must all be there, and each check must carry the comment shown as its hint.
+fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
+    let source = format!("{package}/{EXERCISE}.rs");
+    let Ok(text) = std::fs::read_to_string(root.join(&source)) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if !text.starts_with("//! # Exercise ") {
+        found.push(format!(
+            "{source} does not open with its `//! # Exercise NN: <title>` header line"
+        ));
+    }
+    let solution = format!("{package}/solution.rs");
+    if !root.join(&solution).is_file() {
+        found.push(format!(
+            "{solution} is missing: every exercise has a worked solution"
+        ));
+    }
+    let manifest =
+        std::fs::read_to_string(root.join(package).join("Cargo.toml")).unwrap_or_default();
+    for (bin, path) in [("exercise", "exercise.rs"), ("solution", "solution.rs")] {
+        let entry = format!("name = \"{package}_{bin}\"\npath = \"{path}\"");
+        if !manifest.contains(&entry) {
+            found.push(format!(
+                "{package}/Cargo.toml lacks the `[[bin]]` entry `{}`",
+                entry.replace('\n', " ")
+            ));
+        }
+    }
+    let expected = workspace::expected_file(package, EXERCISE);
+    match std::fs::read_to_string(root.join(&expected)) {
+        Ok(text) => match spec::parse(&expected, &text) {
+            Ok(spec) => {
+                for check in spec.checks.iter().filter(|c| c.comment.is_empty()) {
+                    found.push(format!(
+                        "{expected}:{}: a check of an exercise needs a `#` comment above it: the hint a learner sees when it fails",
+                        check.line
+                    ));
+                }
+            }
+            Err(e) => found.push(e),
+        },
+        Err(_) => found.push(format!("{expected} is missing: every exercise needs one")),
+    }
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_table_row_must_name_the_example_in_backticks() {
-        let readme = "# lesson\n\n| binary | x |\n| --- | --- |\n| [`run_function`](src/bin/run_function.rs) | y |\n";
-        assert!(in_table(readme, "run_function"));
-        assert!(!in_table(readme, "run"));
-        assert!(!in_table("`extend_thread` in prose only", "extend_thread"));
-    }
 
     #[test]
     fn a_lesson_out_of_step_is_reported() {
@@ -154,8 +276,13 @@ mod tests {
         )
         .unwrap();
         std::fs::write(lesson.join("src/bin/lesson09.rs"), "//! runner\n").unwrap();
-        std::fs::write(lesson.join("src/bin/listed.rs"), "fn main() {}\n").unwrap();
-        std::fs::write(lesson.join("src/bin/unlisted.rs"), "//! x\n").unwrap();
+        std::fs::write(
+            lesson.join("src/bin/listed.rs"),
+            "fn main() {} // Rust twist: none\n",
+        )
+        .unwrap();
+        std::fs::write(lesson.join("src/bin/unlisted.rs"), "//! x, from x_org.py\n").unwrap();
+        std::fs::write(lesson.join("exercise.rs"), "//! # Exercise 09: x\n").unwrap();
         std::fs::write(lesson.join("expected/listed.txt"), "[bogus]\n").unwrap();
         std::fs::write(lesson.join("expected/stray.txt"), "").unwrap();
         std::fs::create_dir_all(lesson.join("breaks")).unwrap();
@@ -164,10 +291,17 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         let wanted = [
             "lesson09/README.md is missing",
+            "lesson09/solution.rs is missing",
+            "lesson09/Cargo.toml lacks the `[[bin]]` entry `name = \"lesson09_exercise\" path = \"exercise.rs\"`",
+            "lesson09/Cargo.toml lacks the `[[bin]]` entry `name = \"lesson09_solution\"",
+            "lesson09/expected/exercise.txt is missing",
+            "lesson09/src/bin/unlisted.rs:1: names a Python file",
             "lesson09/src/bin/unlisted.rs is not in lesson09/examples.txt",
             "lesson09/expected/stray.txt belongs to no example",
             "lesson09/breaks/gone.txt belongs to no example",
-            "lesson09/src/bin/listed.rs does not open with its `//!` header",
+            "lesson09/src/bin/listed.rs does not open with its `//! # <title>` header line",
+            "lesson09/src/bin/listed.rs: the header's last line must be `//! Run it: `cargo run -p lesson09 --bin listed``",
+            "lesson09/src/bin/listed.rs:1: write `The Rust twist`",
             "lesson09/expected/listed.txt:1: unknown section `[bogus]`",
             "README.md does not name `listed`",
         ];

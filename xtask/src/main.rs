@@ -11,6 +11,7 @@
 //! - `cargo xtask check LESSON`: check the learner's `lessonNN/exercise.rs`, say what is missing.
 //! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
+//! - `cargo xtask readme`: write each lesson README's examples table from its examples.txt.
 //! - `cargo xtask models`: model-check the lesson libraries with shuttle.
 //! - `cargo xtask mutants`: run cargo-mutants over the lesson libraries.
 //!
@@ -25,13 +26,16 @@ mod interrupt;
 mod libraries;
 mod lint;
 mod matcher;
+mod output;
 mod pattern;
+mod readme;
 mod report;
 mod runner;
 mod scratch;
 mod spec;
 mod verdict;
 mod verify;
+mod words;
 mod workspace;
 
 use course::args::{Arg, Args};
@@ -44,6 +48,7 @@ const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--j
        cargo xtask check LESSON
        cargo xtask progress
        cargo xtask lint
+       cargo xtask readme
        cargo xtask models
        cargo xtask mutants [CARGO-MUTANTS ARGS...]
 
@@ -54,6 +59,7 @@ verify --exercises  requires each exercise's solution to pass and the exercise a
 check             checks your lessonNN/exercise.rs and says what is still missing
 progress          checks every exercise: how many are done, and the next one
 lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
+readme            writes each lesson README's examples table from its examples.txt
 models            model-checks the lesson libraries with shuttle (every interleaving that matters)
 mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
 
@@ -114,6 +120,10 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             no_arguments(args, "lint")?;
             lint::lint()
         }
+        "readme" => {
+            no_arguments(args, "readme")?;
+            readme::write_all()
+        }
         "models" => {
             no_arguments(args, "models")?;
             libraries::models()
@@ -125,7 +135,7 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             Ok(verify::Status::Passed)
         }
         other => Err(format!(
-            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `models` or `mutants` (`cargo xtask help`)"
+            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `models` or `mutants` (`cargo xtask help`)"
         )),
     }
 }

@@ -1,10 +1,9 @@
 //! What verify prints: a progress line per example, the reasons and a diff for a failure,
 //! and the closing summary `verify: N passed, M failed`.
 
-use crate::checks::Line;
-use crate::matcher::{self, DiffRow};
+use crate::output::Line;
 use crate::runner::Outcome;
-use crate::spec::Spec;
+use crate::spec::{Entry, Item, Spec};
 use crate::verdict::Failure;
 use std::time::Duration;
 
@@ -61,7 +60,87 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
         out.push_str(&format!(
             "      {name} (- expected, + actual, time read):\n"
         ));
-        out.push_str(&diff_text(&matcher::diff(items, &texts(lines)), lines));
+        out.push_str(&diff_text(&diff(items, &texts(lines)), lines));
+    }
+    out
+}
+
+/// One row of the diff between the expected lines and the actual ones.
+#[derive(Debug, Clone, PartialEq)]
+enum DiffRow {
+    /// An actual line that fits the expected pattern beside it.
+    Same(String),
+    /// An expected pattern no actual line fitted.
+    Missing(String),
+    /// An actual line that fitted no expected pattern.
+    Extra(String),
+}
+
+/// A longest-common-subsequence diff in which "equal" means "the line fits the pattern".
+/// Each entry stands once, in file order (any-order blocks too); an entry that may match more
+/// than one line (`@x3`, `@x1..`) takes every further line it fits, so only the lines that fit
+/// nothing, and the required entries nothing fitted, stand out.
+fn diff(items: &[Item], lines: &[&str]) -> Vec<DiffRow> {
+    let entries: Vec<&Entry> = items
+        .iter()
+        .flat_map(|item| match item {
+            Item::Line(entry) => std::slice::from_ref(entry),
+            Item::AnyOrder { entries, .. } => entries.as_slice(),
+        })
+        .collect();
+    let (n, m) = (entries.len(), lines.len());
+    let fits: Vec<Vec<bool>> = entries
+        .iter()
+        .map(|e| lines.iter().map(|l| e.pattern.fits(l)).collect())
+        .collect();
+    // best[i][j]: the most lines entries i.. can fit among lines j..
+    let mut best = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let mut value = best[i + 1][j].max(best[i][j + 1]);
+            if fits[i][j] {
+                let next = if entries[i].max > 1 {
+                    best[i][j + 1]
+                } else {
+                    best[i + 1][j + 1]
+                };
+                value = value.max(next + 1);
+            }
+            best[i][j] = value;
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    let mut used = false;
+    while i < n || j < m {
+        let repeats = i < n && entries[i].max > 1;
+        if i < n && j < m && fits[i][j] {
+            let next = if repeats {
+                best[i][j + 1]
+            } else {
+                best[i + 1][j + 1]
+            };
+            if best[i][j] == next + 1 {
+                out.push(DiffRow::Same(lines[j].to_string()));
+                j += 1;
+                if repeats {
+                    used = true;
+                } else {
+                    i += 1;
+                    used = false;
+                }
+                continue;
+            }
+        }
+        if j < m && (i == n || best[i][j + 1] >= best[i + 1][j]) {
+            out.push(DiffRow::Extra(lines[j].to_string()));
+            j += 1;
+        } else {
+            if !used && entries[i].min > 0 {
+                out.push(DiffRow::Missing(entries[i].pattern.to_string()));
+            }
+            i += 1;
+            used = false;
+        }
     }
     out
 }
@@ -147,6 +226,12 @@ mod tests {
     use super::*;
     use crate::runner::Ended;
     use crate::spec;
+
+    fn items(text: &str) -> Vec<Item> {
+        spec::parse("t.txt", &format!("[stdout]\n{text}"))
+            .unwrap()
+            .stdout
+    }
 
     #[test]
     fn progress_and_summary_lines() {
@@ -249,6 +334,44 @@ mod tests {
         assert!(
             !text.contains("stderr"),
             "an empty stream that should be empty is not shown: {text}"
+        );
+    }
+
+    #[test]
+    fn diff_lets_a_repeated_entry_take_every_line_it_fits() {
+        let lines = [".0.5", ".0.2", ".0.95", "Closing thread", "oops"];
+        let rows = diff(
+            &items("@x1.. .{float}\nClosing thread\nGot: Stop now!\n"),
+            &lines,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                DiffRow::Same(".0.5".into()),
+                DiffRow::Same(".0.2".into()),
+                DiffRow::Same(".0.95".into()),
+                DiffRow::Same("Closing thread".into()),
+                DiffRow::Extra("oops".into()),
+                DiffRow::Missing("Got: Stop now!".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn diff_marks_missing_and_extra_lines() {
+        let lines = ["Waiting", "surprise", "done"];
+        let rows = diff(
+            &items("Waiting\nThis is from another thread\ndone\n"),
+            &lines,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                DiffRow::Same("Waiting".into()),
+                DiffRow::Extra("surprise".into()),
+                DiffRow::Missing("This is from another thread".into()),
+                DiffRow::Same("done".into()),
+            ]
         );
     }
 }

@@ -6,7 +6,7 @@
 //! verify makes itself a child subreaper (`PR_SET_CHILD_SUBREAPER`), so an example's orphans
 //! become verify's children: it can reap their zombies and tell them from the living.
 
-use crate::checks::Line;
+use crate::output::Line;
 use crate::spec::{RunSpec, SignalWhen};
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
@@ -154,7 +154,7 @@ pub fn run(
                 if let Some(s) = &plan.signal
                     && let SignalWhen::After(pattern, delay) = &s.when
                     && signal_at.is_none()
-                    && pattern.matches(&line.text).is_some()
+                    && pattern.fits(&line.text)
                 {
                     signal_at = Some(line.at + Duration::from_secs_f64(*delay));
                 }

@@ -1,10 +1,11 @@
 //! Judges one run against its expected file: the deadline, the processes left running, the
 //! exit status, the lines that must never appear, each stream's lines, then the named checks.
 
-use crate::checks::{Evidence, Line, Value};
-use crate::matcher::{self, Capture};
+use crate::checks::Evidence;
+use crate::matcher;
+use crate::output::Line;
 use crate::runner::{Ended, Outcome};
-use crate::spec::{Item, Spec};
+use crate::spec::Spec;
 
 /// One reason a run fails: what failed (a check and where it is written), why, and its kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,10 +102,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
     }
     for never in &spec.never {
         let all = outcome.stdout.iter().chain(&outcome.stderr);
-        if let Some(line) = all
-            .into_iter()
-            .find(|l| never.item.matches(&l.text).is_some())
-        {
+        if let Some(line) = all.into_iter().find(|l| never.item.fits(&l.text)) {
             fail(
                 format!("[never] `{}` ({file}:{})", never.item, never.line),
                 format!("`{}` appeared", line.text),
@@ -118,12 +116,8 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         ("stdout", &spec.stdout, &outcome.stdout, Reason::Stdout),
         ("stderr", &spec.stderr, &outcome.stderr, Reason::Stderr),
     ] {
-        match match_lines(items, lines) {
-            Ok(captures) => values.extend(captures.into_iter().map(|c| Value {
-                at: lines[c.line].at,
-                name: c.name,
-                text: c.value,
-            })),
+        match matcher::match_stream(items, lines) {
+            Ok(captures) => values.extend(captures),
             Err(why) => {
                 streams_fit = false;
                 fail(
@@ -161,11 +155,6 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         }
     }
     failures
-}
-
-fn match_lines(items: &[Item], lines: &[Line]) -> Result<Vec<Capture>, String> {
-    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-    matcher::match_stream(items, &texts)
 }
 
 #[cfg(test)]
