@@ -1,4 +1,5 @@
-//! `examples.txt`: a `title:` line, then one line per example,
+//! `examples.txt`: a `title:` line, a `teaches:` line (what the lesson teaches, for the
+//! course index), then one line per example,
 //! `<binary> | <the Python original it ports> | <what to watch for>`.
 //! Lines starting with `#` and blank lines are skipped.
 
@@ -7,6 +8,8 @@
 pub struct Lesson {
     pub package: String,
     pub title: String,
+    /// What the lesson teaches, in a line (the course index in the root README).
+    pub teaches: String,
     pub examples: Vec<Example>,
 }
 
@@ -25,6 +28,7 @@ impl Lesson {
     /// Parses `examples.txt`; an error names the line and says what is wrong.
     pub fn parse(package: &str, text: &str) -> Result<Lesson, String> {
         let mut title = None;
+        let mut teaches = None;
         let mut examples: Vec<Example> = Vec::new();
         for (index, raw) in text.lines().enumerate() {
             let line = raw.trim();
@@ -35,6 +39,12 @@ impl Lesson {
             if let Some(rest) = line.strip_prefix("title:") {
                 if title.replace(rest.trim().to_string()).is_some() {
                     return Err(format!("{at}: a second `title:` line; keep one"));
+                }
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("teaches:") {
+                if teaches.replace(rest.trim().to_string()).is_some() {
+                    return Err(format!("{at}: a second `teaches:` line; keep one"));
                 }
                 continue;
             }
@@ -69,9 +79,15 @@ impl Lesson {
             });
         }
         let title = title.ok_or_else(|| format!("{package}/examples.txt: no `title:` line"))?;
+        let teaches = teaches.ok_or_else(|| {
+            format!(
+                "{package}/examples.txt: no `teaches:` line (what the lesson teaches, in a line)"
+            )
+        })?;
         Ok(Lesson {
             package: package.into(),
             title,
+            teaches,
             examples,
         })
     }
@@ -92,7 +108,7 @@ impl Lesson {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "# comment\ntitle: Create threads\n\nrun_function | book L02 | main waits\nextend_thread | book L02, cc L2 | a struct with run\n";
+    const GOOD: &str = "# comment\ntitle: Create threads\nteaches: spawn and join\n\nrun_function | book L02 | main waits\nextend_thread | book L02, cc L2 | a struct with run\n";
 
     #[test]
     fn parses_title_and_examples_in_order() {
@@ -110,17 +126,22 @@ mod tests {
     fn reports_bad_lines_with_their_number() {
         let cases = [
             (
-                "title: a\nrun_function | book\n",
-                "examples.txt:2: expected",
+                "title: a\nteaches: t\nrun_function | book\n",
+                "examples.txt:3: expected",
             ),
-            ("title: a\nRun | book | x\n", "is not a binary name"),
             (
-                "title: a\nrun | book | x\nrun | cc | y\n",
-                ":3: `run` is listed twice",
+                "title: a\nteaches: t\nRun | book | x\n",
+                "is not a binary name",
             ),
-            ("run | book | x\n", "no `title:` line"),
+            (
+                "title: a\nteaches: t\nrun | book | x\nrun | cc | y\n",
+                ":4: `run` is listed twice",
+            ),
+            ("teaches: t\nrun | book | x\n", "no `title:` line"),
+            ("title: a\nrun | book | x\n", "no `teaches:` line"),
             ("title: a\ntitle: b\n", "second `title:`"),
-            ("title: a\nrun |  | x\n", "needs both"),
+            ("teaches: a\nteaches: b\n", "second `teaches:`"),
+            ("title: a\nteaches: t\nrun |  | x\n", "needs both"),
         ];
         for (text, wanted) in cases {
             let err = Lesson::parse("lesson02", text).unwrap_err();

@@ -272,7 +272,8 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    const LIST: &str = "title: Test lesson\nfirst | book L02 | one\nsecond | rp \"x\" | two\n";
+    const LIST: &str =
+        "title: Test lesson\nteaches: t\nfirst | book L02 | one\nsecond | rp \"x\" | two\n";
 
     fn lesson() -> Lesson {
         Lesson::parse("lesson99", LIST).unwrap()

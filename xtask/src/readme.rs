@@ -1,6 +1,7 @@
-//! The examples table of each lesson README, generated from the lesson's `examples.txt`
-//! between two markers: `cargo xtask readme` writes it, `cargo xtask lint` fails when it is
-//! stale (edited by hand, or `examples.txt` changed since).
+//! The tables generated from the lessons' `examples.txt`, each between two markers: each
+//! lesson README's examples table, and the root README's course index. `cargo xtask readme`
+//! writes them; `cargo xtask lint` fails when one is stale (edited by hand, or a list changed
+//! since).
 
 use crate::verify::Status;
 use crate::workspace;
@@ -9,6 +10,8 @@ use std::path::Path;
 
 pub const BEGIN: &str = "<!-- examples: generated from examples.txt by `cargo xtask readme`; edit that file, not this table -->";
 pub const END: &str = "<!-- end of examples -->";
+const INDEX_BEGIN: &str = "<!-- course index: generated from each lesson's examples.txt by `cargo xtask readme`; edit those files, not this table -->";
+const INDEX_END: &str = "<!-- end of course index -->";
 
 /// The table and the legend of the sources it cites, markers included.
 pub fn table(lesson: &Lesson) -> String {
@@ -32,24 +35,72 @@ pub fn table(lesson: &Lesson) -> String {
     out
 }
 
-/// The README with its table replaced by `table`; `Err` when the markers are missing or out
-/// of order.
+/// The root README's course index: each lesson, what it teaches, its examples.
+pub fn index(lessons: &[Lesson]) -> String {
+    let mut out =
+        format!("{INDEX_BEGIN}\n| lesson | what it teaches | examples |\n| --- | --- | --- |\n");
+    for lesson in lessons {
+        let names: Vec<String> = lesson
+            .examples
+            .iter()
+            .map(|e| format!("`{}`", e.name))
+            .collect();
+        out.push_str(&format!(
+            "| [{package}]({package}/README.md) {} | {} | {}: {} |\n",
+            lesson.title,
+            lesson.teaches,
+            names.len(),
+            names.join(", "),
+            package = lesson.package
+        ));
+    }
+    out.push_str(INDEX_END);
+    out
+}
+
+/// The README with its examples table replaced by `table`; `Err` when the markers are
+/// missing or out of order.
 pub fn with_table(readme: &str, table: &str, path: &str) -> Result<String, String> {
-    let (Some(begin), Some(end)) = (readme.find(BEGIN), readme.find(END)) else {
+    replace_between(readme, table, path, (BEGIN, END), "examples table")
+}
+
+fn replace_between(
+    readme: &str,
+    table: &str,
+    path: &str,
+    (begin_marker, end_marker): (&str, &str),
+    what: &str,
+) -> Result<String, String> {
+    let (Some(begin), Some(end)) = (readme.find(begin_marker), readme.find(end_marker)) else {
         return Err(format!(
-            "{path} has no generated examples table: put the lines `{BEGIN}` and `{END}` where it goes, then run `cargo xtask readme`"
+            "{path} has no generated {what}: put the lines `{begin_marker}` and `{end_marker}` where it goes, then run `cargo xtask readme`"
         ));
     };
-    if end < begin || readme.matches(BEGIN).count() > 1 || readme.matches(END).count() > 1 {
+    let once = readme.matches(begin_marker).count() == 1 && readme.matches(end_marker).count() == 1;
+    if end < begin || !once {
         return Err(format!(
-            "{path}: the examples table markers must appear once each, begin before end"
+            "{path}: the {what} markers must appear once each, begin before end"
         ));
     }
     Ok(format!(
         "{}{table}{}",
         &readme[..begin],
-        &readme[end + END.len()..]
+        &readme[end + end_marker.len()..]
     ))
+}
+
+/// What is wrong with the root README's course index, if anything.
+pub fn index_problem(root: &Path, lessons: &[Lesson]) -> Option<String> {
+    let Ok(readme) = std::fs::read_to_string(root.join("README.md")) else {
+        return Some("README.md is missing: it holds the course index".into());
+    };
+    match replace_between(&readme, &index(lessons), "README.md", (INDEX_BEGIN, INDEX_END), "course index") {
+        Ok(fresh) if fresh == readme => None,
+        Ok(_) => Some(
+            "README.md: the course index differs from the lessons' examples.txt; run `cargo xtask readme` (edit examples.txt, not the table)".into(),
+        ),
+        Err(e) => Some(e),
+    }
 }
 
 /// What is wrong with the lesson README's table, if anything.
@@ -70,22 +121,43 @@ pub fn problem(root: &Path, lesson: &Lesson) -> Option<String> {
     }
 }
 
-/// `cargo xtask readme`: writes every lesson README's table.
+/// `cargo xtask readme`: writes every lesson README's table and the course index.
 pub fn write_all() -> Result<Status, String> {
     let root = workspace::root();
-    for lesson in workspace::lessons(&root)? {
+    let lessons = workspace::lessons(&root)?;
+    for lesson in &lessons {
         let path = format!("{}/README.md", lesson.package);
-        let readme = std::fs::read_to_string(root.join(&path))
-            .map_err(|e| format!("cannot read {path}: {e}"))?;
-        let fresh = with_table(&readme, &table(&lesson), &path)?;
-        if fresh != readme {
-            std::fs::write(root.join(&path), fresh)
-                .map_err(|e| format!("cannot write {path}: {e}"))?;
-            println!("readme: wrote the examples table of {path}");
-        }
+        rewrite(&root, &path, |readme| {
+            with_table(readme, &table(lesson), &path)
+        })?;
     }
-    println!("readme: every lesson README's table matches its examples.txt");
+    rewrite(&root, "README.md", |readme| {
+        replace_between(
+            readme,
+            &index(&lessons),
+            "README.md",
+            (INDEX_BEGIN, INDEX_END),
+            "course index",
+        )
+    })?;
+    println!("readme: every generated table matches the lessons' examples.txt");
     Ok(Status::Passed)
+}
+
+/// Rewrites the file at `path` with `fresh`'s result, when that differs.
+fn rewrite(
+    root: &Path,
+    path: &str,
+    fresh: impl Fn(&str) -> Result<String, String>,
+) -> Result<(), String> {
+    let old =
+        std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let new = fresh(&old)?;
+    if new != old {
+        std::fs::write(root.join(path), new).map_err(|e| format!("cannot write {path}: {e}"))?;
+        println!("readme: wrote {path}");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -93,7 +165,11 @@ mod tests {
     use super::*;
 
     fn lesson() -> Lesson {
-        Lesson::parse("lesson09", "title: t\nrun | book L02 \"Run\" | it waits\n").unwrap()
+        Lesson::parse(
+            "lesson09",
+            "title: t\nteaches: waiting\nrun | book L02 \"Run\" | it waits\n",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -123,6 +199,15 @@ mod tests {
             with_table(&twice, "t", "r.md")
                 .unwrap_err()
                 .contains("once each")
+        );
+    }
+
+    #[test]
+    fn the_index_names_every_example_of_every_lesson() {
+        let index = index(&[lesson()]);
+        assert!(
+            index.contains("| [lesson09](lesson09/README.md) t | waiting | 1: `run` |"),
+            "{index}"
         );
     }
 

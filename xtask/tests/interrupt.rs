@@ -35,7 +35,7 @@ fn workspace(dir: &Path) {
     );
     write(
         "lesson01/examples.txt",
-        "title: Hanging\nhangs_a | test | hangs\nhangs_b | test | hangs\n",
+        "title: Hanging\nteaches: nothing\nhangs_a | test | hangs\nhangs_b | test | hangs\n",
     );
     for name in ["hangs_a", "hangs_b"] {
         write(&format!("lesson01/src/bin/{name}.rs"), HANGS);
