@@ -2,11 +2,12 @@
 //! workspace of two examples that hang (each with a child process of its own), gets SIGINT
 //! while they run, and must leave none of them alive, name them as interrupted, and exit 130.
 
+mod common;
+
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,34 +18,6 @@ const HANGS: &str = r#"fn main() {
     std::thread::sleep(std::time::Duration::from_secs(120));
 }
 "#;
-
-/// A workspace with one lesson of two hanging examples.
-fn workspace(dir: &Path) {
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
-    write(
-        "Cargo.toml",
-        "[workspace]\nresolver = \"3\"\nmembers = [\"lesson01\"]\n",
-    );
-    write(
-        "lesson01/Cargo.toml",
-        "[package]\nname = \"lesson01\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
-    );
-    write(
-        "lesson01/examples.txt",
-        "title: Hanging\nteaches: nothing\nhangs_a | test | hangs\nhangs_b | test | hangs\n",
-    );
-    for name in ["hangs_a", "hangs_b"] {
-        write(&format!("lesson01/src/bin/{name}.rs"), HANGS);
-        write(
-            &format!("lesson01/expected/{name}.txt"),
-            "[run]\ndeadline 100\n[stdout]\nstart\n",
-        );
-    }
-}
 
 /// The pids of the processes whose command line mentions `needle`.
 fn processes_mentioning(needle: &str) -> Vec<i32> {
@@ -99,9 +72,13 @@ fn group_members(group: i32) -> Vec<i32> {
 
 #[test]
 fn sigint_mid_batch_kills_every_example_and_exits_130() {
-    let dir: PathBuf = std::env::temp_dir().join(format!("xtask-interrupt-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    workspace(&dir);
+    let dir = common::fresh_dir("interrupt");
+    let expected = "[run]\ndeadline 100\n[stdout]\nstart\n";
+    common::workspace(
+        &dir,
+        &[("hangs_a", HANGS, expected), ("hangs_b", HANGS, expected)],
+        &[],
+    );
     let mut verify = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("verify")
         .env("XTASK_WORKSPACE", &dir)

@@ -1,0 +1,40 @@
+//! What xtask's end-to-end tests share: a small workspace of their own making.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A fresh directory under the temp dir, named for the test and this process.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A workspace in `dir` with one lesson, `lesson01`, whose examples are `(name, source,
+/// expected file)`; `extra` files are written as given (paths from `dir`).
+pub fn workspace(dir: &Path, examples: &[(&str, &str, &str)], extra: &[(&str, &str)]) {
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"lesson01\"]\n",
+    );
+    write(
+        "lesson01/Cargo.toml",
+        "[package]\nname = \"lesson01\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    let mut list = String::from("title: Test lesson\nteaches: nothing\n");
+    for (name, source, expected) in examples {
+        list.push_str(&format!("{name} | test | runs\n"));
+        write(&format!("lesson01/src/bin/{name}.rs"), source);
+        write(&format!("lesson01/expected/{name}.txt"), expected);
+    }
+    write("lesson01/examples.txt", &list);
+    for (path, text) in extra {
+        write(path, text);
+    }
+}
