@@ -244,13 +244,17 @@ fn judge(root: &Path, exercise: &Exercise, stop: &'static AtomicBool) -> Result<
     Ok(Judged::Ran(failures, outcome))
 }
 
+/// How many of the missing things `check` shows at once: the first few are what to work on
+/// next, and a long list of everything not yet written helps no one.
+const HINTS_SHOWN: usize = 3;
+
 /// What is still missing, in words: for each failed check the expected file's comment above
-/// it (written for the learner) and what verify measured; for output that does not fit, the
-/// lines the task asks for beside those printed.
+/// it (written for the learner), what the check looks at, and what it found; for output that
+/// does not fit, the lines the task asks for beside those printed.
 fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String {
     let mut out = String::new();
-    for failure in failures {
-        let hint = match &failure.reason {
+    for (number, failure) in failures.iter().take(HINTS_SHOWN).enumerate() {
+        let (hint, checked) = match &failure.reason {
             Reason::Check(written) => {
                 let check = exercise
                     .spec
@@ -259,29 +263,40 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
                     .find(|c| c.item.to_string() == *written);
                 match check {
                     Some(c) if !c.comment.is_empty() => {
-                        format!("{}\n    (checked: {})", c.comment, c.item.sentence())
+                        (c.comment.replace('\n', " "), Some(c.item.sentence()))
                     }
-                    Some(c) => c.item.sentence(),
-                    None => written.clone(),
+                    Some(c) => (c.item.sentence(), None),
+                    None => (written.clone(), None),
                 }
             }
-            Reason::Stdout | Reason::Stderr => {
-                "the output does not have the lines the task asks for (the task, at the top of the file, lists them)".into()
-            }
-            Reason::ExitStatus => "the program must run to its end and exit normally".into(),
-            Reason::Deadline => format!(
-                "the program must finish within {:.0} s",
-                exercise.spec.run.deadline.as_secs_f64()
+            Reason::Stdout | Reason::Stderr => (
+                "the output does not have the lines the task asks for (the task, at the top of the file, lists them)".into(),
+                None,
             ),
-            Reason::CleanUp => {
-                "the program left a process running: wait for every child it starts".into()
-            }
-            Reason::Never => "the output has a line the task rules out".into(),
+            Reason::ExitStatus => ("the program must run to its end and exit normally".into(), None),
+            Reason::Deadline => (
+                format!(
+                    "the program must finish within {:.0} s",
+                    exercise.spec.run.deadline.as_secs_f64()
+                ),
+                None,
+            ),
+            Reason::CleanUp => (
+                "the program left a process running: wait for every child it starts".into(),
+                None,
+            ),
+            Reason::Never => ("the output has a line the task rules out".into(), None),
         };
+        out.push_str(&format!("  {}. {hint}\n", number + 1));
+        if let Some(checked) = checked {
+            out.push_str(&format!("     checked: {checked}\n"));
+        }
+        out.push_str(&format!("     found: {}\n", failure.why));
+    }
+    if failures.len() > HINTS_SHOWN {
         out.push_str(&format!(
-            "  - {}\n    ({})\n",
-            hint.replace('\n', "\n    "),
-            failure.why
+            "  ... and {} more once these are done\n",
+            failures.len() - HINTS_SHOWN
         ));
     }
     if failures

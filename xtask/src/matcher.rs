@@ -269,9 +269,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn items(text: &str) -> Vec<Item> {
-        spec::parse("t.txt", &format!("[stdout]\n{text}"))
-            .unwrap()
-            .stdout
+        spec::stdout_items(text)
     }
 
     /// The output's lines, read a tenth of a second apart.

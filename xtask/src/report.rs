@@ -216,7 +216,7 @@ pub fn summary(
         _ => String::new(),
     };
     format!(
-        "verify: all examples run in {:.1} s{slowest}\nverify: {passed} passed, {failed} failed{cut}",
+        "verify: the runs took {:.1} s{slowest}\nverify: {passed} passed, {failed} failed{cut}",
         wall.as_secs_f64()
     )
 }
@@ -228,9 +228,7 @@ mod tests {
     use crate::spec;
 
     fn items(text: &str) -> Vec<Item> {
-        spec::parse("t.txt", &format!("[stdout]\n{text}"))
-            .unwrap()
-            .stdout
+        spec::stdout_items(text)
     }
 
     #[test]
@@ -261,7 +259,7 @@ mod tests {
         );
         assert_eq!(
             text.lines().next(),
-            Some("verify: all examples run in 12.0 s (the slowest, barrier, took 10.0 s: 1.20x)")
+            Some("verify: the runs took 12.0 s (the slowest, barrier, took 10.0 s: 1.20x)")
         );
         assert_eq!(text.lines().last(), Some("verify: 63 passed, 1 failed"));
         let text = summary(40, 1, 5, Duration::from_secs(12), None);

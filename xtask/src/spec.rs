@@ -352,6 +352,15 @@ fn signal_named(name: &str) -> Result<Signal, String> {
         .map_err(|_| format!("unknown signal `{name}`; use INT, TERM, KILL, HUP, USR1, ..."))
 }
 
+/// The `[stdout]` items of an expected file that holds only `text`: the matcher's and the
+/// report's tests build their expected lines with it.
+#[cfg(test)]
+pub fn stdout_items(text: &str) -> Vec<Item> {
+    parse("t.txt", &format!("[stdout]\n{text}"))
+        .expect("a test's expected lines parse")
+        .stdout
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,24 +1,26 @@
 //! # CPU-bound work does speed up with threads in Rust
 //!
-//! Ports `cpu_bound_threads.py` (book L01 "What is the Global Interpreter Lock" and "Don't Use
-//! Threads for CPU-Bound Tasks"; the book has no code here, the Python comparison script
-//! was written from its text).
+//! Ports book L01 "What is the Global Interpreter Lock" and "Don't Use Threads for CPU-Bound
+//! Tasks" (the book has no code there; the Python figures it prints come from a script
+//! written from its text).
 //!
 //! The same pure computation runs three ways, one task per core: its tasks one after another
 //! on the main thread, each task on its own thread, and each task in its own forked process.
 //! In CPython 3.11 the Global Interpreter Lock lets only one thread run Python code at a
 //! time, so its threads are hardly faster than the serial run (1.04-1.15x on 2 cores); only
 //! separate processes, each with its own interpreter and its own GIL, run Python code in
-//! parallel. Rust has no GIL: its threads compute at the same time, and take no longer than
-//! the processes.
+//! parallel.
 //!
 //! The three ways take turns in every trial, so whatever else the machine runs slows them
 //! alike: the threads' time against the processes' holds on a busy machine too, where the
 //! speedup over the serial run shrinks for want of free cores. Each thread also notes when
 //! it started and ended computing, which shows whether the threads ran at once or took
-//! turns, however busy the machine.
+//! turns, however busy the machine. A release build (`--release`) shows the same.
 //!
-//! Run it: `cargo run -p lesson01 --bin cpu_bound_threads` (and with `--release`: both show it)
+//! The Rust twist: there is no GIL. Rust's threads compute at the same time on different
+//! cores, and take no longer than the processes.
+//!
+//! Run it: `cargo run -p lesson01 --bin cpu_bound_threads`
 
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, pipe};

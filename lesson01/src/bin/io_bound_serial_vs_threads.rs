@@ -1,9 +1,8 @@
 //! # IO-bound tasks: serial vs one thread per task
 //!
-//! Ports `io_bound_serial_vs_threads.py` (book L01 "Use Threads for IO-Bound Tasks" and the
-//! lesson 02 exercise: time a serial program against a threaded one, then compute the
-//! difference and the ratio; the book has no code here, the Python comparison script was
-//! written from its text).
+//! Ports book L01 "Use Threads for IO-Bound Tasks" and the book L02 exercise (time a serial
+//! program against a threaded one, then compute the difference and the ratio; the book has no
+//! code there, and the Python figures printed come from a script written from its text).
 //!
 //! Ten tasks each block for 0.2 s, as a read from a slow disk or a network would. Serially
 //! they take 10 x 0.2 = 2 s. With one thread per task they all wait at the same time, so
@@ -32,7 +31,6 @@ fn main() {
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     println!("Cores: {cores} (std::thread::available_parallelism)");
 
-    // serial
     let start = Instant::now();
     for _ in 0..N_TASKS {
         task();
@@ -41,7 +39,8 @@ fn main() {
     let delay = DELAY.as_secs_f64();
     println!("Serial: {N_TASKS} tasks x {delay}s took {serial:.3} seconds");
 
-    // one thread per task, started all at once, then joined
+    // `collect` spawns all ten threads before the first `join`: joining each one as it is
+    // spawned would run the waits one after another, as the serial loop does.
     let mut times = Vec::new();
     for _ in 0..TRIALS {
         let start = Instant::now();

@@ -1,7 +1,7 @@
 //! # Threads share memory; processes must send their data
 //!
-//! Ports book L01 "Processes are Slow to Share Data" (the book has no code here, and the
-//! Python comparisons have no script for this claim).
+//! Ports book L01 "Processes are Slow to Share Data" (the book has no code there, and there is
+//! no Python figure to compare with).
 //!
 //! Five child processes are started (forked) first, then a 64 MiB buffer is made. A child's
 //! memory is a snapshot of the parent's taken at the fork, so none of the bytes the parent
@@ -20,6 +20,12 @@
 //! the parent's sending and the child's whole life). On a busy machine the wall-clock time
 //! is mostly waiting for a free core; the CPU time is the work of copying and checksumming,
 //! whatever else runs.
+//!
+//! The Rust twist: a thread started with `thread::spawn` may only take data it owns (the
+//! closure must be `'static`), which tempts a port to give it a copy of the buffer and lose
+//! the very saving shown here; `thread::scope` lets the thread borrow the buffer where it
+//! lies. Between processes there is no pickling: the bytes go through the pipe as they are,
+//! so both sides must agree on their layout (the checksum travels as little-endian bytes).
 //!
 //! Run it: `cargo run -p lesson01 --bin shared_memory_vs_ipc`
 

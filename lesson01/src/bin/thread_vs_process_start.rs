@@ -1,22 +1,23 @@
 //! # Threads are cheap to start; processes are heavyweight
 //!
-//! Ports `thread_vs_process_start.py` (book L01 "Why Not Always Use Multiprocessing /
-//! Processes are Heavyweight"; the book has no code here, the Python comparison script was
-//! written from its text).
+//! Ports book L01 "Why Not Always Use Multiprocessing" / "Processes are Heavyweight" (the book
+//! has no code there; the Python figures printed come from a script written from its text).
 //!
 //! Starts and waits for 200 units that do nothing, five times over: 200 threads (`spawn`,
 //! then `join`) and 200 processes (`fork`, then `waitpid` for each), taking turns. The
 //! medians give the cost of one unit: a new process gets its own copy of the address space
-//! (its page tables, file table, ...), a new thread only a stack in the same process. A bare
-//! Rust program is small, so its forks are cheaper than CPython's (an interpreter is a big
-//! process); the processes are timed a second time while the program holds 64 MiB of data,
-//! to show the cost of a fork growing with the memory the process holds, while a thread's
-//! does not.
+//! (its page tables, file table, ...), a new thread only a stack in the same process. The
+//! processes are timed a second time while the program holds 64 MiB of data, to show the
+//! cost of a fork growing with the memory the process holds, while a thread's does not.
 //!
 //! Each unit is measured twice: the wall-clock time (what Python's script measures) and the
 //! CPU time that starting and ending it cost, this process's and its children's. On a busy
 //! machine the wall-clock time of both is mostly waiting for a free core, which hides the
 //! difference; the CPU time is the work itself, whatever else runs.
+//!
+//! The Rust twist: a bare Rust program is a small process, so its forks cost less than
+//! CPython's, where every process is a whole interpreter, and its gap to threads is narrower
+//! than Python's; the gap widens once the process holds data, as every real program does.
 //!
 //! Run it: `cargo run -p lesson01 --bin thread_vs_process_start`
 

@@ -1,12 +1,16 @@
 //! # Threads interleave, then a group of threads is joined
 //!
-//! Ports `combine_threads.py` (guide "Combining Threads"), with the guide's "Starting a
-//! Thread", "Starting multiple threads" and "Joining Threads" fragments.
+//! Ports guide "Starting a Thread" (part 1) and "Combining Threads" (part 2), with the guide's
+//! "Starting multiple threads" and "Joining Threads" fragments.
 //!
 //! Part 1: a thread prints numbers while main prints `Main thread`: where that line lands
 //! among the thread's lines depends on scheduling. Part 2: three threads print their lines
 //! at the same time, and main joins all three before `All threads finished!`. Across
 //! threads the lines come in any order; within one thread they keep their order.
+//!
+//! The Rust twists: `println!` holds stdout's lock for its whole line, so lines of different
+//! threads interleave but never mix inside one line. And the guide's part 1 never joins its
+//! thread, which Python forgives (it waits for threads at exit) and Rust does not.
 //!
 //! Run it: `cargo run -p lesson02 --bin combine_threads`
 
@@ -50,8 +54,8 @@ fn main() {
     let t2 = thread::spawn(|| print_nums(1, 20));
     let t3 = thread::spawn(|| print_letters('C', 75));
 
-    // Wait for them to finish. ("Joining Threads": `join` blocks the caller until that
-    // thread completes.)
+    // "Joining Threads": `join` blocks the caller until that thread completes, so the last
+    // line waits for all three.
     for t in [t1, t2, t3] {
         t.join().expect("the thread panicked");
     }

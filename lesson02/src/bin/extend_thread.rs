@@ -1,17 +1,17 @@
 //! # A custom "thread class": a struct with a `run` method
 //!
-//! Ports `extend_thread.py` (book L02 "How to Extend the Thread Class"; also cc L2, org
-//! "extend the thread class").
+//! Ports book L02 "How to Extend the Thread Class" (also cc L2 "Extend The Thread Class" and
+//! org "extend the thread class").
 //!
-//! Python subclasses `Thread` and overrides `run()`. Rust has no classes and no inheritance,
-//! so there is nothing to extend: the idiom is a struct that holds the thread's data, a
-//! `run(self)` method with the work, and a `start` method that moves the struct into a new
-//! thread and returns the `JoinHandle`.
+//! A custom thread type whose work sleeps a second and prints a line is started; main says
+//! it is waiting and joins it. Python subclasses `Thread` and overrides `run()`, and the
+//! inherited `start()` runs it in a new thread.
+//!
+//! The Rust twist: Rust has no classes and no inheritance, so there is nothing to extend. The
+//! idiom is a struct that holds the thread's data, a `run(self)` method with the work, and a
+//! `start` method that moves the struct into a new thread and returns the `JoinHandle`.
 //!
 //! Run it: `cargo run -p lesson02 --bin extend_thread`
-
-// Variants folded in here: cc L2 prints `This is coming from another thread`; org prints
-// `waitin for thread finish` and `this is coming from another thread`. Same program.
 
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -24,9 +24,7 @@ struct CustomThread;
 impl CustomThread {
     /// The overridden `run()`: the code that executes in the new thread.
     fn run(self) {
-        // block for a moment
         thread::sleep(Duration::from_secs(1));
-        // report a message
         println!("This is another thread");
     }
 
@@ -38,11 +36,10 @@ impl CustomThread {
 }
 
 fn main() {
-    // create the thread
     let thread = CustomThread;
-    // start the thread
+    // Calling `thread.run()` here instead would do the work in main, before the next line:
+    // only `start` puts it in a new thread.
     let handle = thread.start();
-    // wait for the thread to finish
     println!("Waiting for the thread to finish");
     handle.join().expect("the thread panicked");
 }

@@ -1,13 +1,15 @@
 //! # Timestamped log lines from main and a thread
 //!
-//! Ports `logging_threads.py` (rp "Starting a Thread", `single_thread.py` with `x.join()`
-//! commented out; also rp "join() a Thread", the same with `x.join()` restored).
+//! Ports rp "Starting a Thread" (the article's program, with its `x.join()` commented out);
+//! also rp "join() a Thread".
 //!
 //! Main logs each step, starts a thread that sleeps two seconds, says `all done`, and the
-//! thread still gets to log `finishing` two seconds later. Python waits for every
-//! non-daemon thread before the interpreter exits. Rust does not: when `main` returns the
-//! process ends and every other thread dies mid-sleep. So this port joins the thread at the
-//! very end of `main`, where Python's hidden wait happens.
+//! thread still gets to log `finishing` two seconds later: the process waits for it.
+//!
+//! The Rust twist: Python waits for every non-daemon thread before the interpreter exits.
+//! Rust does not: when `main` returns the process ends and every other thread dies
+//! mid-sleep. So this port joins the thread at the very end of `main`, where Python's hidden
+//! wait happens.
 //!
 //! Run it: `cargo run -p lesson02 --bin logging_threads`
 
@@ -44,8 +46,6 @@ fn main() {
     log("Main    : before running thread");
     let x = thread::spawn(work);
     log("Main    : wait for the thread to finish");
-    // rp "join() a Thread" uncomments `x.join()` here: move the `x.join()` below up to
-    // this line and `Main    : all done` comes after `Thread 1: finishing`.
     log("Main    : all done");
     // Python's implicit wait for non-daemon threads at exit, made explicit. Remove this
     // line and `Thread 1: finishing` never appears: the thread dies with the process

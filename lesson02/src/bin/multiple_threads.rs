@@ -1,11 +1,14 @@
 //! # Start three threads, then join them in order
 //!
-//! Ports `multiple_threads.py` (rp "Working with many threads").
+//! Ports rp "Working with many threads".
 //!
 //! Main starts three threads that each sleep two seconds, keeps their handles in a `Vec`,
 //! then joins them one by one, logging each step. The threads sleep at the same time, so
 //! the whole run takes about two seconds, not six. They finish in any order; main reports
 //! `thread N done` in index order, each after that thread's `finishing`.
+//!
+//! The Rust twist: `join` consumes its `JoinHandle`, so a thread cannot be joined twice.
+//! Python allows it (a second `join()` returns at once); Rust rejects it at compile time.
 //!
 //! Run it: `cargo run -p lesson02 --bin multiple_threads`
 
@@ -39,9 +42,7 @@ fn main() {
         threads.push(x);
     }
 
-    // `into_iter` hands over each handle: `join` consumes it, so a thread cannot be joined
-    // twice (Python allows it: a second `join()` returns at once; Rust rejects it at compile
-    // time).
+    // `into_iter`, not `iter`: `join` takes each handle by value.
     for (index, thread) in threads.into_iter().enumerate() {
         log(&format!("Main    : before joining thread {index}."));
         thread.join().expect("the thread panicked");

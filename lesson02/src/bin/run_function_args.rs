@@ -1,12 +1,16 @@
 //! # Pass arguments to a thread: by capture, and by name
 //!
-//! Ports `run_function_args.py` (org "run a func in thread / example with arguments"), with
-//! the guide's "Passing Arguments to Threads" (`args=(1, 20)` and `kwargs={'start': 1, 'end': 20}`).
+//! Ports org "run a func in thread" / "example with arguments" and guide "Passing Arguments
+//! to Threads" (`args=(1, 20)`, then `kwargs={'start': 1, 'end': 20}`).
 //!
-//! Python hands a thread its arguments as a tuple (`args=`) or a dict (`kwargs=`). Rust has
-//! neither: `thread::spawn` takes a closure with no parameters, and the closure *captures*
-//! the values it needs. `move` makes the closure own them, so they live as long as the
-//! thread does. For named arguments, pass a struct whose fields have names.
+//! Part 1 hands a thread a sleep time and a message: the message comes after 1.5 s. Parts 2
+//! and 3 run the guide's `print_nums` with `start` 1 and `end` 20, once by position and once
+//! by name: the same `Thread started` and numbers 1..19 each time.
+//!
+//! The Rust twist: Python hands a thread its arguments as a tuple (`args=`) or a dict
+//! (`kwargs=`). Rust has neither: `thread::spawn` takes a closure with no parameters, and the
+//! closure *captures* the values it needs. `move` makes the closure own them, so they live as
+//! long as the thread does. For named arguments, pass a struct whose fields have names.
 //!
 //! Run it: `cargo run -p lesson02 --bin run_function_args`
 
@@ -15,9 +19,7 @@ use std::time::Duration;
 
 /// The org's `task(sleep_time, message)`: block, then report the message.
 fn task(sleep_time: f64, message: &str) {
-    // block for `sleep_time` seconds
     thread::sleep(Duration::from_secs_f64(sleep_time));
-    // display a message
     println!("{message}");
 }
 
@@ -50,9 +52,7 @@ fn main() {
     let sleep_time = 1.5;
     let message = String::from("new message from another thread");
     let thread = thread::spawn(move || task(sleep_time, &message));
-    // The org notes print `waiting fo the thread ..`; the typo is fixed here.
     println!("Waiting for the thread...");
-    // explicitly waiting for the thread to finish
     thread.join().expect("the thread panicked");
 
     // 2. The guide, positional: `Thread(target=print_nums, args=(1, 20))`.

@@ -1,10 +1,14 @@
 //! # Thread-local data: the same name, a value per thread
 //!
-//! Ports `thread_local_per_thread.py` (org "thread-local data / example").
+//! Ports org "thread-local data" / "example".
 //!
 //! Two threads run the same function: each stores its argument (1, then 2) in the same
 //! thread-local, sleeps that many seconds, and prints what it finds there: its own value,
 //! although the other thread stored a different one under the same name meanwhile.
+//!
+//! The Rust twists: Python creates `threading.local()` inside `task`; in Rust the thread-local
+//! is a static declared once with `thread_local!`, and each thread gets its own copy of it.
+//! And Python waits for its threads at exit, Rust does not: the port joins both.
 //!
 //! Run it: `cargo run -p lesson02 --bin thread_local_per_thread`
 
@@ -13,22 +17,18 @@ use std::thread;
 use std::time::Duration;
 
 thread_local! {
-    // Python creates `threading.local()` inside `task`; in Rust the thread-local is a
-    // static declared once, and each thread gets its own copy of it.
+    /// The value each thread stores; every thread's copy starts at 0.
     static VALUE: Cell<u64> = const { Cell::new(0) };
 }
 
 fn task(value: u64) {
-    // store value in local storage
     VALUE.set(value);
-    // block for the given time
     thread::sleep(Duration::from_secs(value));
-    // retrieve the stored value: this thread's own
+    // This thread's own value, whatever the other thread stored meanwhile.
     println!("stored value: {}", VALUE.get());
 }
 
 fn main() {
-    // create a thread and start it, then another one
     let first = thread::spawn(|| task(1));
     let second = thread::spawn(|| task(2));
     // The Python program ends without joining: Python waits for its (non-daemon) threads

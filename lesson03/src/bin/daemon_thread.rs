@@ -1,15 +1,15 @@
 //! # Daemon thread: a thread nobody joins dies when `main` returns
 //!
-//! Ports `daemon_thread.py` (book L03 "Configure Daemon Threads"; also rp "Daemon Threads",
-//! org "how to configure thread daemon", guide "Daemon Threads").
+//! Ports rp "Daemon Threads" (also book L03 "Configure Daemon Threads", org "how to configure
+//! thread daemon" and guide "Daemon Threads").
 //!
 //! A background thread logs `Thread 1: starting`, then sleeps 2 s. Main logs its four lines and
 //! returns without joining it, so the process ends at once and the thread's `Thread 1: finishing`
 //! never appears: the whole run takes a blink, not 2 s.
 //!
-//! Rust twist: there is no `daemon` flag. Every Rust thread behaves like a Python daemon thread:
-//! when `main` returns the process exits and takes every other thread with it, wherever it is.
-//! Python's default (wait for non-daemon threads at exit) is, in Rust, a `join` you write.
+//! The Rust twist: there is no `daemon` flag. Every Rust thread behaves like a Python daemon
+//! thread: when `main` returns the process exits and takes every other thread with it, wherever it
+//! is. Python's default (wait for non-daemon threads at exit) is, in Rust, a `join` you write.
 //!
 //! Run it: `cargo run -p lesson03 --bin daemon_thread`
 
@@ -45,8 +45,6 @@ fn thread_function(name: u32, started: mpsc::Sender<()>) {
 }
 
 fn main() {
-    // The book's example only prints `thread.daemon` (`True`). A Rust thread has no such
-    // attribute to print: what a daemon thread *does* is what this example shows instead.
     log("Main    : before creating thread");
     // Python: `threading.Thread(target=thread_function, args=(1,), daemon=True)`. No flag here.
     // Python's `start()` returns only once the new thread is running; `spawn` returns at once.
@@ -68,9 +66,4 @@ fn main() {
     // Dropping a `JoinHandle` detaches the thread: it keeps running, but nobody can join it any
     // more. When `main` returns just below, the process exits and the sleeping thread is gone.
     drop(x);
-
-    // The org notes' variant names its daemon thread and prints a message from it, which races
-    // the end of the program exactly like this one (`Builder::new().name("daemon Thread")`).
-    // The guide's variant runs `while True: print(...); sleep(0.5)` in a daemon thread while main
-    // sleeps 1.2 s: three lines, then main exits and the endless loop dies with the process.
 }

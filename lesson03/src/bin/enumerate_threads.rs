@@ -1,13 +1,12 @@
 //! # Enumerate threads: list every live thread of the process
 //!
-//! Ports `enumerate_threads.py` (book L03 "Get All Active Threads"; also guide "Controlling
-//! Threads").
+//! Ports book L03 "Get All Active Threads" (also guide "Controlling Threads").
 //!
 //! Five threads each sleep for a second. While they sleep, main lists the live threads of the
 //! process: `Active Threads: 6` (the five and main itself), then one line per thread, with the
 //! OS thread id and the name the kernel knows it by.
 //!
-//! Rust twist: std has no `threading.enumerate()` or `active_count()`: it keeps no registry of
+//! The Rust twist: std has no `threading.enumerate()` or `active_count()`: it keeps no registry of
 //! threads. Linux does: `/proc/self/task/` holds one directory per live thread, named by its
 //! OS thread id, and `/proc/self/task/<tid>/comm` holds the thread's name (cut to 15 bytes). A
 //! name given with `thread::Builder::name` lands there; the main thread's is the program's name,
@@ -59,7 +58,6 @@ fn task(started: mpsc::Sender<()>) {
     // Tell main this thread is running. Ignore a failed send: main only drops the receiver
     // if it stopped waiting.
     let _ = started.send(());
-    // block for a moment
     thread::sleep(Duration::from_secs(1));
 }
 
@@ -87,11 +85,8 @@ fn main() {
         }
     }
 
-    // get a list of all running threads
     let running_threads = enumerate().expect("cannot read /proc/self/task");
-    // report a count of active threads
     println!("Active Threads: {}", running_threads.len());
-    // report each in turn
     let pid = getpid().as_raw();
     for thread in &running_threads {
         let kind = if thread.tid == pid {
@@ -106,8 +101,4 @@ fn main() {
     for handle in threads {
         handle.join().expect("a thread panicked");
     }
-
-    // The guide's variant calls `threading.enumerate()` with no other thread started: a list of
-    // one, the main thread, which `is_alive()`. Calling `enumerate()` here, after the joins,
-    // gives the same: a joined thread has left `/proc/self/task`.
 }

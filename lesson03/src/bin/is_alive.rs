@@ -1,12 +1,12 @@
 //! # Is it alive? A thread before, during and after its run
 //!
-//! Ports `is_alive.py` (book L03 "Query If Thread Is Alive").
+//! Ports book L03 "Query If Thread Is Alive".
 //!
 //! A thread is alive from the moment it starts until its function returns. The book's program
 //! asks a thread that has not been started (`false`); the port goes on to ask the same question
 //! while the thread sleeps half a second (`true`) and once it has ended (`false`).
 //!
-//! Rust twist: `JoinHandle::is_finished()` plays `is_alive()` (negated). There is no handle
+//! The Rust twist: `JoinHandle::is_finished()` plays `is_alive()` (negated). There is no handle
 //! before `spawn`, so "not started" is an `Option` that is still `None`. Python asks after
 //! `join()`; a Rust `join` consumes the handle and leaves nothing to ask, so main first waits for
 //! the end by asking the handle itself, prints its answer, and only then joins.

@@ -1,12 +1,12 @@
 //! # Main thread: reach the main thread's handle from any thread
 //!
-//! Ports `main_thread.py` (book L03 "Get the Main Thread").
+//! Ports book L03 "Get the Main Thread".
 //!
 //! A worker thread looks up the main thread's handle and reports it: name `main`, and main's
 //! `ThreadId`. Python's `threading.main_thread()` does that lookup; the point is that it works
 //! from any thread, not just from main.
 //!
-//! Rust twist: std has no `main_thread()`. The usual answer is to save the handle yourself:
+//! The Rust twist: std has no `main_thread()`. The usual answer is to save the handle yourself:
 //! `main` stores `thread::current()` in a `static OnceLock` as its first act, and any thread
 //! reads it from there. A `Thread` handle is cheap to clone and can be sent anywhere; with it
 //! another thread can, for example, `unpark()` main.
@@ -28,7 +28,7 @@ fn main_thread() -> &'static Thread {
 }
 
 fn main() {
-    // First thing: remember who the main thread is.
+    // Before any other thread exists, so every thread finds the handle already saved.
     MAIN_THREAD.set(thread::current()).expect("set only once");
 
     // Python calls `main_thread()` from the main thread itself. Asking from another thread is

@@ -1,12 +1,12 @@
 //! # Native id: the operating system's number for a thread
 //!
-//! Ports `native_id.py` (book L03 "Query Thread Native Identifier").
+//! Ports book L03 "Query Thread Native Identifier".
 //!
 //! Before the thread exists it has no OS thread id (`None`); once it runs, the kernel has given
 //! it one (the TID that `ps -L` and `top -H` show). On Linux a thread's id is drawn from the same
 //! numbers as process ids, but it is not the process id: that one belongs to the main thread.
 //!
-//! Rust twist: std gives each thread a `ThreadId` (like Python's `ident`), but not the OS id.
+//! The Rust twist: std gives each thread a `ThreadId` (like Python's `ident`), but not the OS id.
 //! `nix::unistd::gettid()` returns it, and only for the thread that calls it, so the new thread
 //! reports its own id to main over a channel.
 //!

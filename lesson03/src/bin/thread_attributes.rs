@@ -1,13 +1,13 @@
 //! # Thread attributes: what a thread handle tells you, before, during and after
 //!
-//! Ports `thread_attributes.py` (org "thread instance attributes" / "thread alive status").
+//! Ports org "thread instance attributes" / "thread alive status".
 //!
 //! Before the thread starts it is not alive and has no id. Once started it has a name (here
 //! none), an OS thread id and a language-level id, and it is alive while it sleeps 0.2 s. Once
 //! it has ended it is not alive any more.
 //!
-//! Rust twists: the handle only exists once `spawn` has started the thread, so "before start" is
-//! an `Option` that is `None`; an unnamed Rust thread has no name at all (Python invents
+//! The Rust twists: the handle only exists once `spawn` has started the thread, so "before start"
+//! is an `Option` that is `None`; an unnamed Rust thread has no name at all (Python invents
 //! `Thread-1 (<lambda>)`); there is no `daemon` attribute (see `daemon_thread`); `ThreadId` plays
 //! Python's `ident`, and the OS id (`native_id`) comes from `nix::unistd::gettid` in the thread.
 //! Python asks `is_alive()` after `join()`, but a Rust `join` consumes the handle: main waits for

@@ -1,10 +1,13 @@
 //! # Thread name: give a thread a name when you create it
 //!
-//! Ports `thread_name.py` (book L03 "Configure Thread Name"; also guide "Determining and Naming
-//! Threads").
+//! Ports book L03 "Configure Thread Name" (also guide "Determining and Naming Threads").
 //!
+//! A thread named `MyThread` is spawned and its name read back from its handle; then main
+//! prints its own `ThreadId`, and a thread named `printer` prints its own name from inside.
 //! Python passes `name='MyThread'` to the `Thread` constructor and reads it back from
-//! `thread.name`. Rust sets the name on a `thread::Builder` before spawning, and reads it back
+//! `thread.name`.
+//!
+//! The Rust twist: the name goes on a `thread::Builder` before spawning, and is read back
 //! from the `Thread` handle (`handle.thread().name()`) or, inside the thread, from
 //! `thread::current().name()`. The name also shows in a panic report and, on Linux, in
 //! `ps -L` and `/proc/<pid>/task/<tid>/comm`.
@@ -30,7 +33,7 @@ fn main() {
     println!("{}", handle.thread().name().unwrap_or("<unnamed>"));
     handle.join().expect("the thread panicked");
 
-    // The guide's variant prints the main thread's identifier, then names a thread 'printer'.
+    // The guide's part: the main thread's identifier, then a thread named 'printer'.
     // `thread::current().id()` is a `ThreadId`, Rust's counterpart of `threading.get_ident()`:
     // unique within the process and never reused (Python may reuse an ended thread's ident),
     // opaque (std does not say which number main gets), and not the operating system's id.

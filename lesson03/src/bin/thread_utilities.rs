@@ -1,13 +1,13 @@
 //! # Thread utilities: count, name and identify the threads of the process
 //!
-//! Ports `thread_utilities.py` (org "Thread Utilities" / "enumerate active threads").
+//! Ports org "Thread Utilities".
 //!
 //! Main counts the live threads (1, itself), renames itself `main thread`, reports its handle,
 //! its `ThreadId` and its OS thread id, starts a thread named `other thread`, and lists the
 //! names of all live threads. Whether `other thread` is still in that list depends on whether
 //! it has finished by then: it may or may not be, in Python as here.
 //!
-//! Rust twists: std has no `active_count()` or `enumerate()`; on Linux `/proc/self/task`
+//! The Rust twists: std has no `active_count()` or `enumerate()`; on Linux `/proc/self/task`
 //! lists the live threads and `/proc/self/task/<tid>/comm` holds each one's name. std's own
 //! thread name is fixed at spawn, so "renaming" the current thread means changing the name the
 //! kernel knows it by (`prctl(PR_SET_NAME)`), which std's `thread::current().name()` never sees.

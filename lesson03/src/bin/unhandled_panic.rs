@@ -1,12 +1,12 @@
 //! # Unhandled panic: a thread fails, the program carries on
 //!
-//! Ports `unhandled_panic.py` (org "thread exception handling" / "unhandled exception").
+//! Ports org "thread exception handling" / "unhandled exception".
 //!
 //! A thread prints progress dots for five seconds, then fails with `something bad happened`.
 //! The failure ends that thread only: its report goes to stderr, and main, which was waiting
 //! in `join`, carries on with `continuing on ...` and `finished`. The program exits with 0.
 //!
-//! Rust twist: Python's uncaught exception is Rust's panic. The default panic hook writes
+//! The Rust twist: Python's uncaught exception is Rust's panic. The default panic hook writes
 //! `thread '<unnamed>' panicked at <file>:<line>:<col>:` and the message to stderr (Python:
 //! `Exception in thread Thread-1 (work):` and a traceback); since Rust 1.91 std also puts the OS
 //! thread id in brackets after the name, `thread '<unnamed>' (12345) panicked at ...`. The panic

@@ -1,9 +1,10 @@
 //! # Condition with data: the notified thread receives a result
 //!
-//! Ports `condition_with_data.py` (org "example of wait and notify with a condition").
+//! Ports org "example of wait and notify with a condition".
 //!
 //! As in `condition`, main waits on a condition while a new thread works for a second, but
 //! this time the thread appends its result to a shared list first, and main prints the list.
+//!
 //! The Rust twist: the Python thread appends to the list without holding the lock; in Rust the
 //! list lives inside the `Mutex`, so there is no way to touch it without the lock. The list
 //! itself is the predicate: main waits while it is empty.
@@ -15,31 +16,30 @@ use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
+/// The new thread: a second of work, then it hands its result over and notifies.
 fn task(condition: &Condvar, work_list: &Mutex<Vec<i32>>) {
-    // block for a moment
     thread::sleep(Duration::from_secs(1));
-    // add data to the work list (only possible while holding its lock)
+    // Python appends without the lock; here the list can only be reached through it.
     work_list
         .lock()
         .expect("no thread panics holding it")
         .push(2);
-    // notify a waiting thread that work is done. Python notifies inside `with condition:`;
-    // Rust's `notify_one` needs no lock: what matters is that the data went in under the lock,
-    // so the waiter's predicate sees it whenever it looks.
+    // Python notifies inside `with condition:`; Rust's `notify_one` needs no lock: what matters
+    // is that the data went in under the lock, so the waiter's predicate sees it whenever it
+    // looks.
     println!("thread sending notif...");
     condition.notify_one();
 }
 
 fn main() -> ExitCode {
-    // create a condition, and the work list it is about
     let condition = Condvar::new();
     let work_list = Mutex::new(Vec::new());
     println!("main thread waiting for data ...");
     let got_data = thread::scope(|s| {
+        // Python: `with condition:`, taken before the thread starts
         let guard = work_list.lock().expect("no thread panics holding it");
-        // start a new thread to perform some work
         s.spawn(|| task(&condition, &work_list));
-        // wait to be notified: while the list is empty, at most 10 seconds
+        // Wait while the list is empty, at most 10 seconds.
         let (guard, _) = condition
             .wait_timeout_while(guard, Duration::from_secs(10), |list| list.is_empty())
             .expect("no thread panics holding it");
@@ -48,9 +48,9 @@ fn main() -> ExitCode {
             return false;
         }
         let data = guard.clone();
-        // leave `with condition:`
+        // the end of Python's `with condition:` block
         drop(guard);
-        // we know the data is ready (`{:?}` prints a Vec as Python prints a list)
+        // `{:?}` prints a Vec as Python prints a list.
         println!("got data: {data:?}");
         true
         // The scope joins the thread here, as Python waits for it at exit. A failure is

@@ -1,21 +1,23 @@
 //! # Deadlock: two locks taken in opposite orders, detected with a timeout; then one order
 //!
-//! Ports `deadlock.py` (guide "Avoiding Deadlocks"; org "threading best practices", tip 4:
-//! acquire locks in order).
+//! Ports guide "Avoiding Deadlocks" and org "threading best practices", tip 4 (acquire locks in
+//! order).
 //!
 //! `worker_1` takes `lock_1` then `lock_2`; `worker_2` takes `lock_2` then `lock_1`. Each
-//! holds its first lock when it asks for the second: a deadlock, both waiting forever. Here the
-//! second acquire has a timeout (tip 2), so `worker_1` gives up after 1 s, releases `lock_1`,
-//! and `worker_2` (which waits up to 3 s) then gets it and does its work. Then the same two
-//! workers run again taking the locks in one order, `lock_1` then `lock_2`, and both finish.
+//! holds its first lock when it asks for the second: a deadlock, in which the guide's workers
+//! would wait forever. Here the second acquire has a timeout (org tip 2, "use timeouts when
+//! waiting"), so `worker_1` gives up after 1 s, releases `lock_1`, and `worker_2` (which waits
+//! up to 3 s) then gets it and does its work. Then the same two workers run again taking the
+//! locks in one order, `lock_1` then `lock_2`, and both finish.
+//!
+//! Each worker pauses 0.1 s after its first acquire, so that the other takes its own first lock
+//! meanwhile. On a busy machine a thread can start later than that, so each part also has a
+//! `Barrier` for its two workers: in part 1 both hold their first lock before either asks for
+//! its second, and the deadlock happens on every run; in part 2 both start together, and one
+//! of them waits for `lock_1`.
+//!
 //! The Rust twist: std's `Mutex` has no timed lock (`lock()` would wait forever, `try_lock()`
 //! not at all), so this uses `lesson04::Lock` and its `acquire_timeout`.
-//!
-//! Python's 0.1 s sleep after the first acquire is there so that the other worker takes its
-//! own first lock meanwhile. On a busy machine a thread can start later than that, so each part
-//! also has a `Barrier` for its two workers: in part 1 both hold their first lock before either
-//! asks for its second, and the deadlock happens on every run; in part 2 both start together,
-//! and one of them waits for `lock_1`.
 //!
 //! Run it: `cargo run -p lesson04 --bin deadlock`
 
@@ -37,10 +39,9 @@ fn worker_1(lock_1: &Lock, lock_2: &Lock, both_hold_one: &Barrier) {
         return;
     };
 
-    // Do something
     println!("worker_1: acquired lock_2, doing work");
 
-    // release in reverse order: lock_2, then lock_1
+    // release in reverse order, as the guide does: lock_2, then lock_1
     drop(guard_2);
     drop(guard_1);
 }
@@ -57,7 +58,6 @@ fn worker_2(lock_1: &Lock, lock_2: &Lock, both_hold_one: &Barrier) {
         return;
     };
 
-    // Do something
     println!("worker_2: acquired lock_1, doing work");
 
     drop(guard_1);

@@ -1,11 +1,11 @@
 //! # Event: five threads wait for main's signal
 //!
-//! Ports `event.py` (book L04 "How to Signal Between Threads Using an Event"; also org "thread
-//! event" `event_org.py`, the same without the `waiting...` lines and without joins).
+//! Ports book L04 "How to Signal Between Threads Using an Event" and org "thread event".
 //!
 //! Five threads report that they are waiting and block on an event. Main blocks for two
 //! seconds, then sets the event: every waiting thread wakes at once, sleeps its own random
 //! fraction of a second and reports it, so the reports come out in the order of their values.
+//!
 //! The Rust twist: std has no event, so this uses `lesson04::Event`, and the threads wait with
 //! a timeout (org tip 2), so a program that forgot to set the event would say so and end
 //! instead of hanging.
@@ -18,39 +18,32 @@ use std::time::Duration;
 
 use lesson04::Event;
 
-// custom function to be executed in a new thread
+/// One thread: wait for the event, then work (sleep) a random fraction of a second and report.
 fn task(shared_event: &Event, number: usize) {
-    // wait for the event to be set
     println!("Thread {number} waiting...");
     // Python: `shared_event.wait()`. Bounded here: main sets it after 2 s, 10 s is plenty.
     if !shared_event.wait_timeout(Duration::from_secs(10)) {
         println!("Thread {number} gave up: the event was never set");
         return;
     }
-    // begin work, generate a random number
     let value = rand::random::<f64>();
-    // block for a fraction of a second
     thread::sleep(Duration::from_secs_f64(value));
-    // report a message
     println!("Thread {number} got {value}");
 }
 
 fn main() {
-    // create a shared event object (not set)
+    // created not set: every thread that waits on it blocks until main sets it
     let event = Arc::new(Event::new());
-    // create and start a suite of threads
     let threads: Vec<_> = (0..5)
         .map(|i| {
             let event = Arc::clone(&event);
             thread::spawn(move || task(&event, i))
         })
         .collect();
-    // block thread a moment
     println!("Main thread blocking...");
     thread::sleep(Duration::from_secs(2));
-    // trigger all threads
+    // one call releases every waiting thread at once
     event.set();
-    // wait for all threads to terminate
     for thread in threads {
         thread.join().expect("the task does not panic");
     }

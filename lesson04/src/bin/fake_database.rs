@@ -1,17 +1,18 @@
 //! # FakeDatabase: a lost update, then the same update under a lock
 //!
-//! Ports `fake_database.py` (rp "Basic Synchronization Using Lock", the `FakeDatabase` of
-//! RealPython's racerace.py / fixrace.py) and, in its second part, `fake_database_debug_rp.py`
-//! (the locked update with DEBUG logging on, showing who holds the lock when).
+//! Ports rp "Basic Synchronization Using Lock" (and its DEBUG run), with the unlocked `update`
+//! and the two-worker driver that the notes leave out, from the RealPython article they follow.
 //!
 //! Two threads each update a value from 0: read it, add one, sleep 0.1 s, write it back.
 //! Without a lock both read 0 and the value ends at 1, not 2; with the lock held across the
-//! whole read-modify-write, the second thread waits and the value ends at 2. The Rust twist:
-//! the value lives inside a `Mutex`, so even the "unlocked" update must lock it, once to read
-//! and once to write; the race is in the gap between the two. The locked update holds one
-//! guard from the read to the write. The RealPython originals log to stderr with `logging`;
-//! the port prints the same `HH:MM:SS: message` lines to stdout, with the time in UTC (std
-//! has no time zones).
+//! whole read-modify-write, the second thread waits and the value ends at 2. The second part
+//! prints the DEBUG lines too, which show who holds the lock when. The RealPython originals log
+//! to stderr with `logging`; the port prints the same `HH:MM:SS: message` lines to stdout, with
+//! the time in UTC (std has no time zones).
+//!
+//! The Rust twist: the value lives inside a `Mutex`, so even the "unlocked" update must lock
+//! it, once to read and once to write; the race is in the gap between the two. The locked update
+//! holds one guard from the read to the write.
 //!
 //! Run it: `cargo run -p lesson04 --bin fake_database`
 
@@ -113,7 +114,7 @@ fn main() {
         database.value()
     ));
 
-    // fake_database_debug_rp: the locked update, with the DEBUG lines
+    // The locked update, with the DEBUG lines.
     let database = FakeDatabase::new(true);
     log(&format!(
         "Testing locked update. Starting value is {}.",

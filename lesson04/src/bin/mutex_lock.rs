@@ -1,12 +1,14 @@
 //! # Mutex lock: ten threads take turns in a critical section
 //!
-//! Ports `mutex_lock.py` (book L04 "How to Protect Critical Sections with a Mutex Lock").
+//! Ports book L04 "How to Protect Critical Sections with a Mutex Lock".
 //!
 //! Ten threads each try to enter the same critical section, which reports a message and sleeps
 //! a random fraction of a second. The lock lets one thread in at a time, so the whole run lasts
-//! at least the sum of the sleeps. The Rust twist: a `Mutex` protects data, not a block of code,
-//! and the guard that `lock()` returns is Python's `with lock:` block, released when it goes out
-//! of scope, on every path out (a return, a `?`, a panic).
+//! at least the sum of the sleeps.
+//!
+//! The Rust twist: a `Mutex` protects data, not a block of code, and the guard that `lock()`
+//! returns is Python's `with lock:` block, released when it goes out of scope, on every path
+//! out (a return, a `?`, a panic).
 //!
 //! Run it: `cargo run -p lesson04 --bin mutex_lock`
 
@@ -16,27 +18,25 @@ use std::time::Duration;
 
 /// The work each thread does: Python's `task(shared_lock, ident, value)`.
 fn task(shared_lock: &Mutex<()>, ident: usize, value: f64) {
-    // `with shared_lock:`. The Mutex here guards no data (`()`), only the right to run this
+    // Python: `with shared_lock:`. The Mutex here guards no data (`()`), only the right to run this
     // section, exactly like Python's Lock. `lock()` returns `Err` only if a thread panicked
     // while holding the lock ("poisoned"); none does here, so `expect` is safe.
     let _guard = shared_lock
         .lock()
         .expect("no thread panics while holding the lock");
-    // report a message
     println!(">{ident} got lock, sleeping {value}");
-    // block for a fraction of a second
     thread::sleep(Duration::from_secs_f64(value));
     // `_guard` is dropped here, at the end of the block: that releases the lock.
 }
 
 fn main() {
-    // create the shared mutex lock; `Arc` lets every thread own a handle to the same lock
+    // `Arc` lets every thread own a handle to the same lock
     let lock = Arc::new(Mutex::new(()));
-    // create a number of threads with different args: the random value is drawn here, in the
-    // main thread, as Python draws `random()` while building the argument tuples
+    // The random values are drawn here, in the main thread, as Python draws `random()` while
+    // building the argument tuples.
     let args: Vec<(usize, f64)> = (0..10).map(|i| (i, rand::random::<f64>())).collect();
-    // start the threads (Python creates the Thread objects first, then starts them; a Rust
-    // thread starts as soon as it is spawned)
+    // Python creates the Thread objects first, then starts them; a Rust thread starts as soon
+    // as it is spawned.
     let threads: Vec<_> = args
         .into_iter()
         .map(|(i, value)| {
@@ -44,7 +44,6 @@ fn main() {
             thread::spawn(move || task(&lock, i, value))
         })
         .collect();
-    // wait for all threads to finish
     for thread in threads {
         thread.join().expect("the task does not panic");
     }

@@ -1,8 +1,7 @@
 //! # Race condition: a lost update, then three fixes
 //!
-//! Ports `race_condition.py` (book L04 exercise: add and subtract from one balance; also guide
-//! "Thread Synchronization" `race_condition_guide.py`, the same with `increment()` /
-//! `decrement()` on a `counter`, unlocked then with a lock).
+//! Ports the exercise of book L04 (add to and subtract from one balance) and guide "Thread
+//! Synchronization".
 //!
 //! One thread adds 1 to a shared balance 1,000,000 times while another subtracts 1 as often.
 //! The right answer is 0. Done as a separate read and write, updates get lost and the balance
@@ -53,8 +52,8 @@ fn unprotected_step(balance: &AtomicI64, delta: i64) {
     balance.store(new_balance(read, delta), Ordering::Relaxed);
 }
 
-/// Python's `run()`: one thread applies `step(1)` TIMES times while another applies `step(-1)`
-/// as often.
+/// One run of the exercise: one thread applies `step(1)` TIMES times (its `add()`) while
+/// another applies `step(-1)` as often (its `subtract()`).
 fn run(step: impl Fn(i64) + Sync) {
     // A start line: both threads begin their loops at the same moment, so they overlap (one
     // thread could otherwise finish its million steps before the other even starts).

@@ -1,14 +1,15 @@
 //! # Re-entrant lock: a thread takes again a lock it already holds
 //!
-//! Ports `reentrant_lock.py` (org "example of using reentrant lock").
+//! Ports org "example of using reentrant lock".
 //!
 //! Ten threads run `task`, which holds the lock while it sleeps and then calls `report`, which
 //! takes the same lock again. A plain lock would never let it in there: Python's `Lock` waits
 //! for itself forever, and std's `Mutex` never returns from that second `lock()` (it may
 //! deadlock or panic). A re-entrant lock lets its owner in, counting the levels, and frees the
 //! lock when the owner has released every level. So each `sleeping` line is followed by the
-//! same thread's `done`. The Rust twist: std's `ReentrantLock` is still unstable, so this uses
-//! `lesson04::RLock`.
+//! same thread's `done`.
+//!
+//! The Rust twist: std's `ReentrantLock` is still unstable, so this uses `lesson04::RLock`.
 //!
 //! Run it: `cargo run -p lesson04 --bin reentrant_lock`
 
@@ -17,12 +18,13 @@ use std::time::Duration;
 
 use lesson04::RLock;
 
+/// Called with `lock` held: it takes the lock again, one level deeper, to report.
 fn report(lock: &RLock, identifier: usize) {
-    // the calling thread already holds `lock`: this takes a second level at once
     let _inner = lock.acquire();
     println!(">thread {identifier} done");
 }
 
+/// One thread: sleep while holding the lock, then report through `report`.
 fn task(lock: &RLock, identifier: usize, value: f64) {
     let _outer = lock.acquire();
     println!("> thread {identifier} sleeping for {value}");

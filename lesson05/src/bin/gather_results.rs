@@ -1,7 +1,7 @@
 //! # Split a job into subtasks, gather their results three ways, and sum them
 //!
-//! Ports `gather_results.py` (book L05 exercise: "a container in a global variable",
-//! "instance variables", "a queue").
+//! Ports the exercise of book L05 ("Lesson Review": try "a container in a global variable",
+//! "instance variables" and "a queue").
 //!
 //! Five subtasks each "compute" a part by sleeping that long, then hand the part back; main
 //! waits for all five and reports how many results it gathered and their sum. It does this
@@ -12,6 +12,9 @@
 //! 5/8 of a second, so the sum can be checked: it must be 1.875 every time, for every way.
 //! Eighths are exact in binary floating point, so the sum does not depend on the order in
 //! which the results arrive (with parts like 0.1 it could differ in the last digit).
+//!
+//! The Rust twist: the second way needs no instance variable at all: `join()` returns what the
+//! thread's function returned.
 //!
 //! Run it: `cargo run -p lesson05 --bin gather_results`
 
@@ -27,31 +30,30 @@ fn part(index: usize) -> f64 {
     (index + 1) as f64 / 8.0
 }
 
-// 1) container in a global variable: a `static` `Vec`, guarded by a `Mutex` because five
-//    threads push into it (Python's `list.append` is made safe by the GIL; Rust's `Vec` needs
-//    the lock, and the compiler will not let you forget it).
+/// Way 1, a container in a global variable: a `static` `Vec`, guarded by a `Mutex` because
+/// five threads push into it (Python's `list.append` is made safe by the GIL; Rust's `Vec`
+/// needs the lock, and the compiler will not let you forget it).
 static RESULTS: Mutex<Vec<f64>> = Mutex::new(Vec::new());
 
+/// Way 1's subtask: compute its part, then push it into the global container.
 fn task_global(index: usize) {
-    // compute the value and block for that long
     let value = part(index);
     thread::sleep(Duration::from_secs_f64(value));
-    // store the result in the shared global container
     RESULTS
         .lock()
         .expect("no thread panicked holding the lock")
         .push(value);
 }
 
-// 2) instance variables: Python extends `Thread` and reads `thread.value` after `join()`.
-//    In Rust the thread returns its value, and `join()` hands it to main.
+/// Way 2's subtask, instance variables: Python extends `Thread` and reads `thread.value` after
+/// `join()`. In Rust the thread returns its value, and `join()` hands it to main.
 fn task_returning(index: usize) -> f64 {
     let value = part(index);
     thread::sleep(Duration::from_secs_f64(value));
     value
 }
 
-// 3) a shared queue: each thread gets its own clone of the `Sender`.
+/// Way 3's subtask, a shared queue: each thread gets its own clone of the `Sender`.
 fn task_queue(index: usize, shared_queue: Sender<f64>) {
     let value = part(index);
     thread::sleep(Duration::from_secs_f64(value));
@@ -59,7 +61,7 @@ fn task_queue(index: usize, shared_queue: Sender<f64>) {
 }
 
 fn main() {
-    // 1) global variable: start all five, then join all five, as the Python does
+    // Way 1: start all five, then join all five, and only then read the global.
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
     for i in 0..N_TASKS {
         threads.push(thread::spawn(move || task_global(i)));
@@ -75,9 +77,9 @@ fn main() {
     );
     drop(results);
 
-    // 2) instance variables, the Rust way: `join()` returns what the thread returned. The
-    //    middle `collect` starts all five before the first `join`: iterators are lazy, and
-    //    without it each thread would be started and joined before the next one starts.
+    // Way 2, instance variables the Rust way: `join()` returns what the thread returned. The
+    // middle `collect` starts all five before the first `join`: iterators are lazy, and
+    // without it each thread would be started and joined before the next one starts.
     let values: Vec<f64> = (0..N_TASKS)
         .map(|i| thread::spawn(move || task_returning(i)))
         .collect::<Vec<_>>()
@@ -90,7 +92,7 @@ fn main() {
         values.iter().sum::<f64>()
     );
 
-    // 3) queue: a channel, one `Sender` clone per thread
+    // Way 3: a channel, one `Sender` clone per thread.
     let (sender, queue) = mpsc::channel();
     let threads: Vec<_> = (0..N_TASKS)
         .map(|i| {

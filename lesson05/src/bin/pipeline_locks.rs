@@ -1,6 +1,6 @@
 //! # A one-slot pipeline built from two locks; a sentinel ends it
 //!
-//! Ports `pipeline_locks.py` (rp "Producer-Consumer Using Lock", `prodcom_lock.py`).
+//! Ports rp "Producer-Consumer Using Lock".
 //!
 //! The producer "gets" ten random messages and sets each into a one-message `Pipeline`; the
 //! consumer gets each one and "stores" it. Two binary locks take turns: the producer may set
@@ -80,12 +80,12 @@ type Message = Option<u32>;
 /// Class to allow a single element pipeline between producer and consumer.
 #[derive(Debug)]
 struct Pipeline {
-    // The slot. Both threads change it through a shared `&Pipeline`, which Rust allows only
-    // through a thread-safe type, so it sits in a `Mutex`: the compiler cannot see that the
-    // two locks already keep the sides apart.
+    /// The slot. Both threads change it through a shared `&Pipeline`, which Rust allows only
+    /// through a thread-safe type, so it sits in a `Mutex`: the compiler cannot see that the
+    /// two locks already keep the sides apart.
     message: Mutex<Message>,
     producer_lock: BinaryLock,
-    // Python acquires the consumer lock in `__init__`: the consumer must wait for a message.
+    /// Python acquires the consumer lock in `__init__`: the consumer must wait for a message.
     consumer_lock: BinaryLock,
 }
 

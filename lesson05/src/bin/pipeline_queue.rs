@@ -1,22 +1,28 @@
 //! # A bounded queue and an event: the producer stops, the consumer drains the rest
 //!
-//! Ports `pipeline_queue.py` (rp "Producer-Consumer Using Queue", `prodcom_queue.py`).
+//! Ports rp "Producer-Consumer Using Queue".
 //!
-//! The producer puts random messages into a `Pipeline` (a queue of at most 10) as fast as
-//! it can; the consumer takes them out and prints each with the queue's size. After 0.1 s
-//! main sets an event: the producer stops, and the consumer empties the queue before it
-//! stops too. Watch the size: it never goes above 10, because `put` waits while the queue
-//! is full.
+//! The producer gets random messages and puts each into a `Pipeline`, a queue of at most 10;
+//! the consumer takes them out and prints each with the queue's size. After 0.1 s main sets
+//! an event: the producer stops, and the consumer empties the queue before it stops too. The
+//! last line gives the largest size the queue reached.
+//!
+//! Watch the size. Messages come in bursts of 20, faster than the consumer can store them
+//! (2 ms each), so the queue backs up: it fills to 10, the producer waits in `put` until the
+//! consumer makes room, and the size never goes above 10. Between bursts the consumer drains
+//! it. The Python producer and consumer run flat out; in Rust that prints tens of thousands of
+//! lines in the 0.1 s (CPython's GIL held the original to 2,000 or 3,000), and the point
+//! scrolls away. Paced, the run prints fewer than a hundred lines.
 //!
 //! The Rust twists: std's channels have no `qsize()` or `empty()`, so the pipeline is this
 //! lesson's [`lesson05::Queue`]; the event, only set and tested here, is an `AtomicBool`. And
-//! the Python consumer's loop test has a race that loses the last message (two of three
-//! CPython runs lost one): see `consumer` for how the port closes it.
+//! the Python consumer's loop test has a race that can lose the last message: see `consumer`
+//! for how the port closes it.
 //!
 //! Run it: `cargo run -p lesson05 --bin pipeline_queue`
 
 use lesson05::Queue;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -35,17 +41,31 @@ fn log(message: &str) {
 /// hanging forever if the consumer died (Python's `put()` would wait forever).
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// The producer gets its messages in bursts of this many: twice what the queue holds, so
+/// every burst fills it.
+const BURST: u32 = 20;
+
+/// The quiet time after each burst, long enough for the consumer to empty the queue.
+const BETWEEN_BURSTS: Duration = Duration::from_millis(50);
+
+/// How long the consumer takes to store one message: slower than a burst comes in.
+const STORE_TIME: Duration = Duration::from_millis(2);
+
 /// Python: `class Pipeline(queue.Queue)` with `maxsize=10`. Rust has no subclassing, so
 /// the pipeline is a struct that holds the queue.
 #[derive(Debug)]
 struct Pipeline {
     queue: Queue<u32>,
+    /// Not in the Python: the largest size the queue had right after a put, where it is at
+    /// its fullest.
+    max_size_seen: AtomicUsize,
 }
 
 impl Pipeline {
     fn new() -> Self {
         Pipeline {
             queue: Queue::new(10),
+            max_size_seen: AtomicUsize::new(0),
         }
     }
 
@@ -60,16 +80,24 @@ impl Pipeline {
         self.queue
             .put_timeout(value, PATIENCE)
             .unwrap_or_else(|_| panic!("{name}: the queue stayed full for {PATIENCE:?}"));
+        self.max_size_seen
+            .fetch_max(self.queue.qsize(), Ordering::Relaxed);
     }
 }
 
 /// Pretend we're getting a number from the network.
 fn producer(pipeline: &Pipeline, event: &AtomicBool, producer_exited: &AtomicBool) {
+    let mut got = 0;
     // Python: `while not event.is_set():`
     while !event.load(Ordering::SeqCst) {
         let message = rand::random_range(1..=101);
         log(&format!("Producer got message: {message}"));
         pipeline.set_message(message, "Producer");
+        // Not in the Python: the network goes quiet after each burst (see the header).
+        got += 1;
+        if got % BURST == 0 {
+            thread::sleep(BETWEEN_BURSTS);
+        }
     }
 
     log("Producer received EXIT event. Exiting");
@@ -97,6 +125,8 @@ fn consumer(pipeline: &Pipeline, event: &AtomicBool, producer_exited: &AtomicBoo
             "Consumer storing message: {message}  (queue size={})",
             pipeline.queue.qsize()
         ));
+        // Not in the Python: storing takes a moment (see the header).
+        thread::sleep(STORE_TIME);
     }
 
     log("Consumer received EXIT event. Exiting");
@@ -118,4 +148,9 @@ fn main() {
         log("Main: about to set event");
         event.store(true, Ordering::SeqCst);
     });
+    // Not in the Python: the point of the example, on the last line.
+    log(&format!(
+        "Main: max queue size seen: {}",
+        pipeline.max_size_seen.load(Ordering::Relaxed)
+    ));
 }

@@ -1,6 +1,6 @@
 //! # `task_done()` and `join()`: wait until every item is processed
 //!
-//! Ports `queue_task_done.py` (guide "Thread Communication using Queue").
+//! Ports guide "Thread Communication using Queue".
 //!
 //! A producer puts the numbers 0 to 5 on a queue; a consumer gets each one, prints it, and
 //! calls `task_done()`. Main calls `join()` on the *queue*, which returns only when every item
@@ -8,11 +8,11 @@
 //! (once main has waited for the producer to put them all: see the comment at `t1.join()`).
 //!
 //! The Rust twists: std's channels count nothing, so this is the lesson's
-//! [`lesson05::Queue`], which has `task_done` and `join`. Python's consumer loops forever; the
-//! guide forgot to make it a daemon thread (so its program never exits), and the Python copy
-//! here makes it one, which Python kills at exit. Rust has no daemon flag, and a thread
-//! spawned in `thread::scope` must end before the scope does, so main stops the consumer
-//! with a `None` after the join and joins it like any other thread.
+//! [`lesson05::Queue`], which has `task_done` and `join`. The guide's consumer loops forever
+//! and is not a daemon thread, so its program never exits; made a daemon thread, Python would
+//! kill it at exit. Rust has no daemon flag, and a thread spawned in `thread::scope` must end
+//! before the scope does, so main stops the consumer with a `None` after the join and joins it
+//! like any other thread.
 //!
 //! Run it: `cargo run -p lesson05 --bin queue_task_done`
 
@@ -26,14 +26,14 @@ fn main() {
     let q: Queue<Option<u32>> = Queue::new(0);
 
     thread::scope(|s| {
-        // Producer thread
+        // Python's `producer()`
         let t1 = s.spawn(|| {
             for i in 0..6 {
                 q.put(Some(i));
             }
         });
 
-        // Consumer thread
+        // Python's `consumer()`
         let t2 = s.spawn(|| {
             while let Some(item) = q.get() {
                 println!("{item}");
@@ -45,11 +45,11 @@ fn main() {
 
         // First wait for the producer: `join` on the queue counts only items already put.
         // Called before the producer has put anything, it finds no unfinished task and
-        // returns at once. The Python original calls `q.join()` straight after starting the
-        // threads and gets away with it because CPython's producer usually puts all six
-        // items before main runs again. Rust's threads really run in parallel: without this
-        // line a run can print `All tasks are done` first (and then the `None` below may
-        // even overtake the numbers, which are then never printed).
+        // returns at once. The guide calls `q.join()` straight after starting the threads,
+        // and gets away with it because CPython's producer usually puts all six items before
+        // main runs again. Rust's threads really run in parallel: without this line a run can
+        // print `All tasks are done` first (and then the `None` below may even overtake the
+        // numbers, which are then never printed).
         t1.join().expect("the producer panicked");
 
         // Wait until all tasks are marked done. Python's `q.join()` has no timeout; if the
@@ -61,7 +61,7 @@ fn main() {
             println!("join timed out: not every item was marked done");
         }
 
-        // Python's daemon consumer is simply killed when the program exits. Here it is told
+        // A daemon consumer would simply be killed when the program exits. Here it is told
         // to stop, then joined: no thread is left running.
         q.put(None);
         t2.join().expect("the consumer panicked");

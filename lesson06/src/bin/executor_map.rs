@@ -1,14 +1,15 @@
 //! # Three workers map a function over 0..2, and the pool waits for them
 //!
-//! Ports `executor_map.py` (rp "Using a ThreadPoolExecutor": `executor.py`, with
-//! `thread_function` from the same article's `multiple_threads.py`).
+//! Ports rp "Using a ThreadPoolExecutor", with the `thread_function` of rp "Working with many
+//! threads".
 //!
 //! Three tasks each log "starting", sleep two seconds and log "finishing". With three
-//! workers they all run at once: about 2 s in all, not 6.
+//! workers they all run at once: about 2 s in all, not 6. The lines go to stdout; Python's
+//! `logging` wrote them to stderr.
+//!
 //! The Rust twist: std has no `ThreadPoolExecutor` either, so this runs on the lesson's
 //! `ThreadPool`; Python's `with ... as executor:` waits for every task on exit, and so does
-//! dropping a `ThreadPool` (it closes, then joins). The lines go to stdout; Python's
-//! `logging` wrote them to stderr.
+//! dropping a `ThreadPool` (it closes, then joins).
 //!
 //! Run it: `cargo run -p lesson06 --bin executor_map`
 
@@ -27,6 +28,7 @@ fn log(message: &str) {
     println!("{h:02}:{m:02}:{s:02}: {message}");
 }
 
+/// Python's `thread_function(name)`: log, sleep two seconds, log.
 fn thread_function(name: i32) {
     log(&format!("Thread {name}: starting"));
     thread::sleep(Duration::from_secs(2));
@@ -34,10 +36,10 @@ fn thread_function(name: i32) {
 }
 
 fn main() -> Result<(), PoolError> {
-    // `with concurrent.futures.ThreadPoolExecutor(max_workers=3) as executor:`
+    // Python: `with concurrent.futures.ThreadPoolExecutor(max_workers=3) as executor:`
     let executor = ThreadPool::new(3);
-    // `executor.map(thread_function, range(3))`: the tasks are queued and run; as in the
-    // Python, nothing reads the results, so `map_async` (which does not block) fits.
+    // Python: `executor.map(thread_function, range(3))`. The tasks are queued and run; as in
+    // the Python, nothing reads the results, so `map_async` (which does not block) fits.
     let _results = executor.map_async(thread_function, 0..3)?;
     // End of the `with` block: dropping the pool closes it and waits for all three tasks,
     // as `ThreadPoolExecutor.__exit__` calls `shutdown(wait=True)`.

@@ -1,12 +1,10 @@
 //! # Issue one task to a thread pool asynchronously, then wait for it
 //!
-//! Ports `pool_apply_async.py` (book L06 "How to Execute Tasks Synchronously and
-//! Asynchronously", the `apply_async()` example).
+//! Ports book L06 "How to Execute Tasks Synchronously and Asynchronously" (its `apply_async()`
+//! example).
 //!
 //! The main thread hands one call of `task` to the pool and gets an `AsyncResult` back at
 //! once; `wait()` blocks until a worker has run it, and only then does main go on and say so.
-//! The Rust twist: std has no thread pool, so `ThreadPool` comes from this lesson's library,
-//! with Python's method names.
 //!
 //! Two lines are not in the Python. Leaving Python's `with ThreadPool()` block calls
 //! `terminate()`, which throws away a task no worker has started yet: there the `wait()` is
@@ -16,6 +14,9 @@
 //! the worker's. For that order to depend on the wait alone, the task first blocks for a
 //! moment; without it a worker often prints before main even when main does not wait.
 //!
+//! The Rust twist: std has no thread pool, so `ThreadPool` comes from this lesson's library,
+//! with Python's method names.
+//!
 //! Run it: `cargo run -p lesson06 --bin pool_apply_async`
 
 use std::thread;
@@ -23,23 +24,20 @@ use std::time::Duration;
 
 use lesson06::{PoolError, ThreadPool};
 
-// custom function to be executed in a worker thread
+/// The task: a second of work (not in the Python: see the header), then it reports.
 fn task() {
-    // block for a moment (not in the Python: see the header)
     thread::sleep(Duration::from_secs(1));
-    // report a message
     println!("This is a worker thread");
 }
 
-// Python's `if __name__ == '__main__':` is simply `main`. It returns a `Result` so that `?`
-// can pass on a `PoolError` (submitting to a closed pool is an error, where Python raises).
+/// Python's `if __name__ == '__main__':` is simply `main`. It returns a `Result` so that `?`
+/// can pass on a `PoolError` (submitting to a closed pool is an error, where Python raises).
 fn main() -> Result<(), PoolError> {
-    // create the thread pool: one worker per CPU the program may use
-    // (`available_parallelism()`), as Python's `ThreadPool()` has one per `os.cpu_count()`.
+    // One worker per CPU the program may use (`available_parallelism()`), as Python's
+    // `ThreadPool()` has one per `os.cpu_count()`.
     let pool = ThreadPool::default();
-    // issue a task asynchronously: the function itself is passed, no `args=()` needed
+    // The function itself is passed: no `args=()` needed.
     let async_result = pool.apply_async(task)?;
-    // wait for the task to complete
     async_result.wait();
     // not in the Python: main goes on only once the task is complete
     println!("Main: the task is complete");

@@ -2,11 +2,12 @@
 //!
 //! Ports the `error_callback` snippet of book L06 "How to Use Callbacks to Handle Results and
 //! Errors" (`apply_async(..., error_callback=custom_callback)`), completed in the style of the
-//! lesson's result-callback example.
+//! section's result-callback example.
 //!
 //! Task 0 sleeps a random moment and fails; the pool hands the failure to `custom_callback`.
 //! Then task 1 runs on the same single worker and succeeds, its value going to
 //! `result_callback`: the failure did not take the worker down.
+//!
 //! The Rust twist: a Python task fails by raising; a Rust task fails by panicking. The pool
 //! catches the panic (`catch_unwind`) at the edge of the task, so the worker thread lives on,
 //! and the callback gets the panic's message. Rust's panic hook still reports the panic on
@@ -20,26 +21,26 @@ use std::time::Duration;
 
 use lesson06::{PoolError, ThreadPool};
 
-// error callback function
+/// The error callback: the pool calls it with the failed task's error.
 fn custom_callback(error: &PoolError) {
-    // report a message: a `PoolError` displays as the panic's message, as a Python exception
-    // prints as its message
+    // a `PoolError` displays as the panic's message, as a Python exception prints as its
+    // message
     println!("Error callback got: {error}");
 }
 
-// result callback function
+/// The result callback: the pool calls it with a task's return value.
 fn result_callback(return_value: &f64) {
     println!("Callback got: {return_value}");
 }
 
-// custom function that fails: the same work as `task`, then a panic where Python raises
+/// A task that fails: the same work as `task`, then a panic where Python raises.
 fn failing_task(ident: i32) -> f64 {
     task(ident);
     // Python: `raise Exception('Something bad happened')`
     panic!("Something bad happened");
 }
 
-// custom function to be executed in a worker thread
+/// The task: pick a random value, report it, sleep that long and return it.
 fn task(ident: i32) -> f64 {
     let value: f64 = rand::random();
     println!("Task {ident} with {value}");
@@ -50,14 +51,11 @@ fn task(ident: i32) -> f64 {
 fn main() -> Result<(), PoolError> {
     // One worker, so that task 1 can only run if the worker survived task 0's panic.
     let pool = ThreadPool::new(1);
-    // issue a task that fails, with an error callback (and a result callback that is never
-    // called: there is no result)
+    // with an error callback, and a result callback that is never called: there is no result
     let _failed = pool.apply_async_with(move || failing_task(0), |_| {}, custom_callback)?;
-    // issue a task that succeeds, to the same worker
+    // a task that succeeds, on the same worker
     let _succeeded = pool.apply_async_with(move || task(1), result_callback, |_| {})?;
-    // close the thread pool
     pool.close();
-    // wait for all tasks to complete
     pool.join()?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! # Ten tasks through `map`: results in issue order
 //!
-//! Ports `pool_map.py` (book L06 "How to Execute Tasks Synchronously and Asynchronously",
-//! the `map()` example).
+//! Ports book L06 "How to Execute Tasks Synchronously and Asynchronously" (its `map()`
+//! example).
 //!
 //! `map` issues one task per item and blocks until every task is done, so all ten
 //! "Worker task got" lines come first, in whatever order the workers ran them, and only then
 //! the doubled values, always in the order of the items: 0, 2, ... 18.
+//!
 //! The Rust twist: `map` returns a `Result<Vec<_>, PoolError>`, the first panic of any task
 //! in place of Python's re-raised exception.
 //!
@@ -13,24 +14,21 @@
 
 use lesson06::{PoolError, ThreadPool};
 
-// custom function to be executed in a worker thread
+/// The task: report the item, return it doubled.
 fn task(arg: i32) -> i32 {
-    // report a message. `println!` locks stdout for the whole line, so two workers never
-    // splice their lines together as Python's `print` sometimes does.
+    // `println!` locks stdout for the whole line, so two workers never splice their lines
+    // together as Python's `print` sometimes does.
     println!("Worker task got {arg}");
-    // return a value
     arg * 2
 }
 
 fn main() -> Result<(), PoolError> {
-    // create the thread pool (one worker per CPU, as `ThreadPool()` in Python)
+    // one worker per CPU, as `ThreadPool()` in Python
     let pool = ThreadPool::default();
-    // issue multiple tasks and handle return values. As in Python, the items go to the
-    // workers in chunks: with 10 items and 2 workers, 2 at a time (`chunksize` defaults to
-    // a quarter of each worker's share of the items, rounded up; `map_with_chunksize` sets
-    // it).
+    // As in Python, the items go to the workers in chunks: with 10 items and 2 workers, 2 at a
+    // time (`chunksize` defaults to a quarter of each worker's share of the items, rounded up;
+    // `map_with_chunksize` sets it).
     for result in pool.map(task, 0..10)? {
-        // report result
         println!("{result}");
     }
     Ok(())

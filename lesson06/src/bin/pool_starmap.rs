@@ -1,11 +1,12 @@
 //! # `starmap`: tasks that take several arguments each
 //!
-//! Ports `pool_starmap.py` (book L06 "How to Execute Tasks Synchronously and
-//! Asynchronously", the `starmap()` snippet with `items = [(1,2), (3,4), (5,6)]`, completed in
-//! the style of the `map()` example).
+//! Ports the `starmap()` snippet of book L06 "How to Execute Tasks Synchronously and
+//! Asynchronously" (`items = [(1,2), (3,4), (5,6)]`), completed in the style of the section's
+//! `map()` example.
 //!
 //! Each item is a tuple holding the arguments of one call: `task(1, 2)`, `task(3, 4)`,
 //! `task(5, 6)`. The worker lines come in any order, the sums 3, 7, 11 in the items' order.
+//!
 //! The Rust twist: Python unpacks the tuple with `func(*args)` at run time; Rust checks at
 //! compile time that the tuple's types match the function's parameters.
 //!
@@ -13,20 +14,16 @@
 
 use lesson06::{PoolError, ThreadPool};
 
-// custom function to be executed in a worker thread
+/// The task, with two arguments: report them, return their sum.
 fn task(arg1: i32, arg2: i32) -> i32 {
-    // report a message
     println!("Worker task got {arg1} and {arg2}");
-    // return a value
     arg1 + arg2
 }
 
 fn main() -> Result<(), PoolError> {
-    // create the thread pool
     let pool = ThreadPool::default();
-    // prepare an iterable of iterables for each task: a list of tuples, one per call
+    // Python's "iterable of iterables": a list of tuples, one per call
     let items = [(1, 2), (3, 4), (5, 6)];
-    // iterates return values from the issued tasks
     for result in pool.starmap(task, items)? {
         println!("{result}");
     }

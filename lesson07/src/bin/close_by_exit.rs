@@ -1,6 +1,6 @@
 //! # A thread leaves from deep inside its work (Python's `sys.exit()` in a thread)
 //!
-//! Ports `close_by_exit.py` (book L07 "Close Thread By Calling sys.exit()").
+//! Ports book L07 "Close Thread By Calling sys.exit()".
 //!
 //! The thread sleeps a second, reports that it is exiting and leaves from inside a function it
 //! called; the line after that point never prints. Main sleeps two seconds and reports: it is
@@ -27,25 +27,21 @@ fn exit_thread() -> Result<(), ThreadExit> {
     Err(ThreadExit(0))
 }
 
-// custom function to be executed in a new thread
+/// The new thread: a second of work, then it leaves from inside `exit_thread`.
 fn task() -> Result<(), ThreadExit> {
-    // wait a moment
     thread::sleep(Duration::from_secs(1));
-    // report a message
     println!("Thread exiting now");
-    // exit the thread: `?` returns the error from `task` at once
+    // `?` returns the error from `task` at once
     exit_thread()?;
-    // this is never reached
+    // never reached
     println!("Can you see me?");
     Ok(())
 }
 
 fn main() {
-    // create and start a new thread; what `task` returns becomes the thread's result
+    // what `task` returns becomes the thread's result
     let handle = thread::spawn(task);
-    // wait a moment
     thread::sleep(Duration::from_secs(2));
-    // report a message
     println!("Main all done");
     // Python's interpreter waits for its non-daemon threads before it exits; Rust does not,
     // so we join. Like Python, which ignores the SystemExit of a thread, we drop the status.

@@ -1,6 +1,6 @@
 //! # A thread closes itself by panicking (Python: by raising an exception)
 //!
-//! Ports `close_by_panic.py` (book L07 "Close Thread By Exception").
+//! Ports book L07 "Close Thread By Exception".
 //!
 //! The thread loops forever: it draws a random value between 0 and 1, prints it, sleeps that
 //! long, and when the value was above 0.9 it says so and panics. A panic hook, installed by main
@@ -19,7 +19,7 @@ use std::panic::{self, PanicHookInfo};
 use std::thread;
 use std::time::Duration;
 
-// handle panics in a new thread (Python: `def handler(args): print(f'Got: {args.exc_value}')`)
+/// The panic hook. Python: `def handler(args): print(f'Got: {args.exc_value}')`
 fn handler(info: &PanicHookInfo<'_>) {
     // `panic!("literal")` carries a `&str`; `panic!("{x}")` carries a `String`
     let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
@@ -32,19 +32,15 @@ fn handler(info: &PanicHookInfo<'_>) {
     println!("Got: {message}");
 }
 
-// task function
+/// The thread: a random value a step, each printed and slept, until one above 0.9 comes up.
 fn task() {
-    // loop forever
     loop {
-        // generate a random value between 0 and 1
         let value: f64 = rand::random();
         // Rust prints an f64 with the fewest digits that read back as the same number, as
         // Python's `repr` does: `.0.7004106178120139` (below 0.0001 Python switches to an
         // exponent, `1e-05`, where Rust prints `0.00001`)
         println!(".{value}");
-        // block
         thread::sleep(Duration::from_secs_f64(value));
-        // check if we should close the thread
         if value > 0.9 {
             println!("Closing thread");
             panic!("Stop now!");
@@ -55,11 +51,9 @@ fn task() {
 fn main() {
     // register a handler for panics in new threads (it replaces Rust's default report)
     panic::set_hook(Box::new(handler));
-    // create and start the new thread
     let handle = thread::spawn(task);
     // wait for the thread to terminate; `Err` here means it panicked, which is how it closes
     let result = handle.join();
     assert!(result.is_err(), "the task only ends by panicking");
-    // main continues on
     println!("Main continuing on...");
 }

@@ -1,7 +1,7 @@
 //! # A thread closes itself by returning
 //!
-//! Ports book L07 "Close Thread By Returning" (the book gives only the snippet
-//! `if condition: return`; this program is written around it, as `close_by_exit` is).
+//! Ports book L07 "Close Thread By Returning", which gives only the snippet
+//! `if condition: return`; the program around it is written in the style of `close_by_exit`.
 //!
 //! The task works through up to ten steps of half a second each, reporting each one. After the
 //! third step a condition is met and the task simply returns: the thread ends there, the steps
@@ -16,30 +16,25 @@
 use std::thread;
 use std::time::Duration;
 
-// custom function to be executed in a new thread
+/// The new thread: up to ten half-second steps, until the condition is met after the third.
 fn task() {
-    // execute the task in steps
     for step in 0..10 {
-        // block for a moment
         thread::sleep(Duration::from_millis(500));
-        // report progress
         println!("Task step {step} done");
-        // determine if the thread should be closed
+        // Python: `if condition: return`
         if step == 2 {
             println!("Condition met, returning early");
             // this ends the thread: nothing below runs
             return;
         }
     }
-    // this is never reached
+    // never reached
     println!("Task finished all its steps");
 }
 
 fn main() {
-    // create and start a new thread
     let handle = thread::spawn(task);
-    // wait for the thread to close itself
+    // main waits here until the thread has closed itself
     handle.join().expect("the task thread panicked");
-    // report a message
     println!("Main all done");
 }

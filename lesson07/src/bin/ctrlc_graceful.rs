@@ -3,17 +3,18 @@
 //! Ports book L07 "How to Gracefully Stop a Thread" (the stop event of `stop_with_event`), with
 //! the stop asked for by Ctrl-C, through the ctrlc crate. The book has no program for this.
 //!
-//! Three workers each report a step every second. Press Ctrl-C: the handler announces it and
-//! sets the stop event; each worker finishes the step it is in, sees the event and closes down;
-//! main joins all three and the program exits with status 0. If no Ctrl-C comes within 60
-//! seconds, main sets the event itself and says so, so the program never waits forever.
+//! Three workers each report a step every second until you press Ctrl-C: the handler announces
+//! it and sets the stop event; each worker finishes the step it is in, sees the event and
+//! closes down; main joins all three and the program exits with status 0. If no Ctrl-C comes
+//! within 60 seconds, main sets the event itself and says so, so the program never waits
+//! forever.
 //!
 //! The Rust twist: `ctrlc::set_handler` replaces the default action of SIGINT (end the process)
 //! with a closure that runs on a thread of its own, where it may lock, print and notify like any
 //! code (a raw signal handler could do almost none of that). The stop event is a `Mutex<bool>`
 //! with a `Condvar`, so main can wait on it with a timeout, like Python's `Event.wait(timeout)`.
 //!
-//! Run it: `cargo run -p lesson07 --bin ctrlc_graceful`, then press Ctrl-C.
+//! Run it: `cargo run -p lesson07 --bin ctrlc_graceful`
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -51,10 +52,10 @@ impl Event {
     }
 }
 
-// custom function to be executed in each worker thread
+/// One worker: a step a second, checking the stop event after each.
 fn work(id: usize, stop: &Event) {
     loop {
-        // block for a moment: one step of work
+        // one step of work
         thread::sleep(Duration::from_secs(1));
         // check for stop, and report progress while still holding the lock: the handler sets
         // the flag under the same lock, so no worker reports a step after the stop is announced
@@ -90,7 +91,6 @@ fn main() {
     println!(
         "Starting {WORKERS} workers; press Ctrl-C to stop them (they stop by themselves after 60 s)"
     );
-    // create and start the workers
     let workers: Vec<_> = (0..WORKERS)
         .map(|id| {
             let stop = Arc::clone(&stop);

@@ -1,7 +1,7 @@
 //! # Wait for a thread with a timeout, then ask whether it is still alive
 //!
-//! Ports `join_timeout.py` (book L07 "Wait for Thread to Finish", written from its
-//! `join(timeout=...)` and `is_alive()` snippets; also guide "Controlling Threads", `join(timeout=5)`).
+//! Ports book L07 "Wait for Thread to Finish" (its `join(timeout=...)` and `is_alive()`
+//! snippets, made into a program) and guide "Controlling Threads".
 //!
 //! A task takes 3 s. Main waits for it with a 1 s timeout: the wait gives up and the thread is
 //! still running. Main waits again, this time for up to 5 s: the task finishes after 3 s and the
@@ -16,11 +16,9 @@
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-// custom function to be executed in a new thread
+/// The new thread: three seconds of work, then it reports.
 fn task() {
-    // block for a moment
     thread::sleep(Duration::from_secs(3));
-    // report a message
     println!("Task finished");
 }
 
@@ -35,9 +33,9 @@ fn join_with_timeout<T>(handle: &JoinHandle<T>, timeout: Duration) {
     }
 }
 
-// report whether the join returned because of the timeout or because the thread ended
+/// Report whether the wait returned because of the timeout or because the thread ended.
 fn report<T>(handle: &JoinHandle<T>) {
-    // check if the target thread is still running (`is_alive()` is `!is_finished()`)
+    // Python's `thread.is_alive()` is `!is_finished()`
     if !handle.is_finished() {
         println!("Timeout expired, thread is still running");
     } else {
@@ -46,17 +44,14 @@ fn report<T>(handle: &JoinHandle<T>) {
 }
 
 fn main() {
-    // create and start the thread
     let handle = thread::spawn(task);
-    // join the thread with a timeout
+    // Python: `thread.join(timeout=1)`
     join_with_timeout(&handle, Duration::from_secs(1));
     report(&handle);
-    // join the thread again with a longer timeout
+    // Python: `thread.join(timeout=5)`
     join_with_timeout(&handle, Duration::from_secs(5));
     report(&handle);
-    // The thread has finished, so this real join returns at once. The guide's variant makes its
-    // thread a daemon and joins it with `timeout=5`: that thread prints 0..9 and is done long
-    // before the timeout. Rust has no daemon flag; joining a finished thread is how the port
-    // makes sure nothing is left behind.
+    // The thread has finished, so this real join returns at once: it makes sure that nothing
+    // is left behind.
     handle.join().expect("the task thread panicked");
 }

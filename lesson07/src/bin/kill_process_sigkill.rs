@@ -1,11 +1,13 @@
 //! # Kill a thread by killing its process (SIGKILL)
 //!
-//! Ports `kill_process_sigkill.py` (book L07 "How to Kill a Thread's Process", `process.kill()`).
+//! Ports book L07 "How to Kill a Thread's Process" (its `process.kill()` snippet), applied to
+//! the program of book L07 "Example of Killing a Thread's Process".
 //!
 //! The same program as `kill_process_sigterm`, with SIGKILL instead of SIGTERM. The task runs in
 //! a child process and loops forever, printing `Task is running` every second. After five
 //! seconds the parent sends the child SIGKILL, waits two seconds more, reaps the child, reports
-//! how it ended (`Child exit code: -9`, as the Python run printed) and stops.
+//! how it ended (`Child exit code: -9`: Python's `process.exitcode` is -N for a child killed by
+//! signal N) and stops.
 //!
 //! SIGKILL cannot be caught, blocked or ignored: the kernel ends the process without running
 //! any of its code, so the child gets no chance to clean up (compare `sigterm_cleanup`).
@@ -27,13 +29,10 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, getpid, getppid};
 
-// custom function to be executed in the child process
+/// The task, in the child process: it runs forever, a line a second.
 fn task() -> ! {
-    // run for ever
     loop {
-        // block for a moment
         sleep(Duration::from_secs(1));
-        // report a message
         println!("Task is running");
     }
 }
@@ -92,7 +91,7 @@ fn main() -> ExitCode {
     // still waiting in stdout's buffer, and both processes would then print it.
     std::io::stdout().flush().expect("flush stdout");
     let parent = getpid();
-    // create a new process to run the task (Python: `Process(target=task).start()`)
+    // the child process runs the task (Python: `Process(target=task).start()`)
     // SAFETY: fork is safe to call here because this process has only one thread so far. In a
     // program with threads, the child gets a copy of the calling thread only: a lock another
     // thread held at that instant (the allocator's, stdout's) stays locked in the child forever.
@@ -106,16 +105,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The parent: let the task run 5 s, kill it, wait 2 s, then reap it and report.
 fn run_parent(child: Pid) -> ExitCode {
-    // wait a while
     sleep(Duration::from_secs(5));
     // kill the new thread via the new process (Python: `process.kill()`).
     // The book prints its line first and kills after; the port kills first, so the child cannot
-    // slip a `Task is running` in between. (CPython's own run shows it can: the child's line
-    // landed inside the parent's.)
+    // slip a `Task is running` in between. (One CPython run showed that it can: the child's
+    // line landed inside the parent's.)
     kill(child, Signal::SIGKILL).expect("kill failed");
     println!("Killing the thread via its process");
-    // wait a while
     sleep(Duration::from_secs(2));
     // reap the child and report how it ended
     let status = match reap(child, Duration::from_secs(2)) {
@@ -133,7 +131,6 @@ fn run_parent(child: Pid) -> ExitCode {
         }
     };
     println!("{}", describe(status));
-    // all done
     println!("All done, stopping");
     ExitCode::SUCCESS
 }

@@ -1,18 +1,17 @@
 //! # Kill a thread by killing its process (SIGTERM)
 //!
-//! Ports `kill_process_sigterm.py` (book L07 "Example of Killing a Thread's Process",
-//! `process.terminate()`).
+//! Ports book L07 "Example of Killing a Thread's Process".
 //!
 //! The task runs in a child process and loops forever, printing `Task is running` every second.
-//! After five seconds the parent sends the child SIGTERM, waits two seconds more, reaps the
-//! child, reports how it ended and stops. The child has no handler for SIGTERM, so it dies on the
-//! spot: no `Task is running` follows the kill.
+//! After five seconds the parent sends the child SIGTERM (Python's `process.terminate()`), waits
+//! two seconds more, reaps the child, reports how it ended and stops. The child has no handler
+//! for SIGTERM, so it dies on the spot: no `Task is running` follows the kill. The report line
+//! is new: the book's program does not print it.
 //!
 //! The Rust twist: neither Rust's std nor Python's `threading` can kill a thread. To make a task
 //! killable, run it in a process of its own and kill the process. Python's `Process` becomes a
 //! `fork` (nix): the child is a copy of this process that runs `task`. The parent then reaps the
-//! child with `waitpid`, which also tells how it ended (`process.exitcode` in Python). The report
-//! line is new: the book's program does not print it.
+//! child with `waitpid`, which also tells how it ended (`process.exitcode` in Python).
 //!
 //! Run it: `cargo run -p lesson07 --bin kill_process_sigterm`
 
@@ -26,13 +25,10 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, getpid, getppid};
 
-// custom function to be executed in the child process
+/// The task, in the child process: it runs forever, a line a second.
 fn task() -> ! {
-    // run for ever
     loop {
-        // block for a moment
         sleep(Duration::from_secs(1));
-        // report a message
         println!("Task is running");
     }
 }
@@ -91,7 +87,7 @@ fn main() -> ExitCode {
     // still waiting in stdout's buffer, and both processes would then print it.
     std::io::stdout().flush().expect("flush stdout");
     let parent = getpid();
-    // create a new process to run the task (Python: `Process(target=task).start()`)
+    // the child process runs the task (Python: `Process(target=task).start()`)
     // SAFETY: fork is safe to call here because this process has only one thread so far. In a
     // program with threads, the child gets a copy of the calling thread only: a lock another
     // thread held at that instant (the allocator's, stdout's) stays locked in the child forever.
@@ -105,16 +101,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The parent: let the task run 5 s, kill it, wait 2 s, then reap it and report.
 fn run_parent(child: Pid) -> ExitCode {
-    // wait a while
     sleep(Duration::from_secs(5));
     // kill the new thread via the new process (Python: `process.terminate()`).
     // The book prints its line first and kills after; the port kills first, so the child cannot
-    // slip a `Task is running` in between. (CPython's own run shows it can: the child's line
-    // landed inside the parent's.)
+    // slip a `Task is running` in between. (One CPython run showed that it can: the child's
+    // line landed inside the parent's.)
     kill(child, Signal::SIGTERM).expect("kill failed");
     println!("Killing the thread via its process");
-    // wait a while
     sleep(Duration::from_secs(2));
     // reap the child and report how it ended
     let status = match reap(child, Duration::from_secs(2)) {
@@ -132,7 +127,6 @@ fn run_parent(child: Pid) -> ExitCode {
         }
     };
     println!("{}", describe(status));
-    // all done
     println!("All done, stopping");
     ExitCode::SUCCESS
 }

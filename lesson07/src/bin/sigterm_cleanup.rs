@@ -30,7 +30,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, getpid, getppid};
 use signal_hook::consts::SIGTERM;
 
-// custom function to be executed in the child process
+/// The task, in the child process: a line a second until SIGTERM comes, then a clean-up.
 fn task(parent: Pid) -> ! {
     // From now on SIGTERM sets this flag instead of ending the process.
     let terminate = Arc::new(AtomicBool::new(false));
@@ -45,16 +45,14 @@ fn task(parent: Pid) -> ! {
     if getppid() != parent {
         terminate.store(true, Ordering::SeqCst);
     }
-    // run until asked to terminate
     loop {
-        // block for a moment: the sleep finishes even when SIGTERM arrives in the middle
-        // (Rust's `sleep` resumes after the handler ran), so the step is never cut short
+        // one step of work: the sleep finishes even when SIGTERM arrives in the middle (Rust's
+        // `sleep` resumes after the handler ran), so the step is never cut short
         sleep(Duration::from_secs(1));
         // check for the signal between steps
         if terminate.load(Ordering::SeqCst) {
             break;
         }
-        // report a message
         println!("Task is running");
     }
     // clean up: close files, remove temporary ones, tell a server goodbye...
@@ -104,7 +102,7 @@ fn main() -> ExitCode {
     // still waiting in stdout's buffer, and both processes would then print it.
     std::io::stdout().flush().expect("flush stdout");
     let parent = getpid();
-    // create a new process to run the task (Python: `Process(target=task).start()`)
+    // the child process runs the task (Python: `Process(target=task).start()`)
     // SAFETY: fork is safe to call here because this process has only one thread so far. In a
     // program with threads, the child gets a copy of the calling thread only: a lock another
     // thread held at that instant (the allocator's, stdout's) stays locked in the child forever.
@@ -115,13 +113,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The parent: let the task run 5 s, signal it, wait 2 s, then reap it and report.
 fn run_parent(child: Pid) -> ExitCode {
-    // wait a while
     sleep(Duration::from_secs(5));
     // ask the task's process to stop (Python: `process.terminate()`)
     println!("Terminating the thread via its process (SIGTERM)");
     kill(child, Signal::SIGTERM).expect("kill failed");
-    // wait a while: the child needs up to a second to finish its step, then half a second
+    // the child needs up to a second to finish its step, then half a second to clean up
     sleep(Duration::from_secs(2));
     // reap the child and report how it ended
     let status = match reap(child, Duration::from_secs(2)) {
@@ -139,7 +137,6 @@ fn run_parent(child: Pid) -> ExitCode {
         }
     };
     println!("{}", describe(status));
-    // all done
     println!("All done, stopping");
     ExitCode::SUCCESS
 }
