@@ -76,12 +76,10 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
             // A binary left from an earlier round must not stand in for one that fails to build.
             let _ = std::fs::remove_file(bin_dir.join(&case.job.name));
         }
-        let mut packages: Vec<String> = round.iter().map(|c| c.job.package.clone()).collect();
-        packages.sort();
-        packages.dedup();
+        let jobs: Vec<&Job> = round.iter().map(|c| c.job.as_ref()).collect();
         let messages = match verify::build(
             &scratch.root,
-            &verify::all_binaries_of(&packages),
+            &verify::binaries_of(&jobs),
             Some(&scratch.target),
             true,
             stop,

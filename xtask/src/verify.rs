@@ -58,9 +58,9 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     }
     interrupt::install()?;
     let stop = interrupt::flag();
-    let packages = packages_of(&jobs);
     if !jobs.is_empty() {
-        match build(&root, &all_binaries_of(&packages), None, false, stop)? {
+        let jobs: Vec<&Job> = jobs.iter().collect();
+        match build(&root, &binaries_of(&jobs), None, false, stop)? {
             Built::Yes => {}
             Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
             Built::Failed(_) => {
@@ -196,13 +196,6 @@ fn interrupted_before_running(count: usize) -> Status {
     Status::Interrupted
 }
 
-/// The packages of `jobs`, each once, in order.
-pub fn packages_of(jobs: &[Job]) -> Vec<String> {
-    let mut packages: Vec<String> = jobs.iter().map(|j| j.package.clone()).collect();
-    packages.dedup();
-    packages
-}
-
 /// Turns the filters into jobs, in lesson and tour order; each expected file is parsed now,
 /// so a malformed one stops verify before anything runs.
 pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
@@ -260,16 +253,22 @@ pub enum Built {
     Interrupted,
 }
 
-/// cargo's selection for every binary of `packages`.
-pub fn all_binaries_of(packages: &[String]) -> Vec<String> {
-    let mut selection = vec!["--bins".to_string()];
-    for package in packages {
-        selection.extend(["--package".to_string(), package.clone()]);
+/// cargo's selection for the binaries of `jobs`, and nothing else: a learner's
+/// half-written exercise in the same package must not stop the examples from building.
+pub fn binaries_of(jobs: &[&Job]) -> Vec<String> {
+    let mut selection = Vec::new();
+    for job in jobs {
+        selection.extend([
+            "--package".to_string(),
+            job.package.clone(),
+            "--bin".to_string(),
+            job.name.clone(),
+        ]);
     }
     selection
 }
 
-/// Builds what `selection` names (cargo's arguments, e.g. from [`all_binaries_of`]) with the
+/// Builds what `selection` names (cargo's arguments, e.g. from [`binaries_of`]) with the
 /// cargo that runs xtask, in xtask's own profile. With `target`, it builds into that
 /// directory and keeps going past a binary that does not compile. With `capture`, cargo's
 /// messages are returned on failure instead of shown.
