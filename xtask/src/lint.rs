@@ -121,8 +121,9 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
 /// `lessonNN/expected/exercise.txt`.
 const EXERCISE: &str = "exercise";
 
-/// What is wrong with an example's `//!` header: it opens the file with `//! # <title>`,
-/// ends with the line saying how to run the example, and names its twist one way.
+/// What is wrong with an example's `//!` header and comments: the header opens the file with
+/// `//! # <title>` and ends with the line saying how to run the example, the twist is named
+/// one way, and an item's comment is a `///` doc.
 fn header_problems(source: &str, package: &str, name: &str, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
@@ -136,6 +137,20 @@ fn header_problems(source: &str, package: &str, name: &str, text: &str) -> Vec<S
         found.push(format!(
             "{source}: the header's last line must be `{run_it}`"
         ));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for (number, pair) in lines.windows(2).enumerate() {
+        let (above, item) = (pair[0].trim_start(), pair[1].trim_start());
+        let plain_comment = above.starts_with("// ") || above == "//";
+        let is_item = ["fn ", "struct ", "enum ", "const ", "static ", "type ", "trait "]
+            .iter()
+            .any(|start| item.strip_prefix("pub ").unwrap_or(item).starts_with(start));
+        if plain_comment && is_item {
+            found.push(format!(
+                "{source}:{}: an item's comment is its doc: write `///`, not `//`",
+                number + 1
+            ));
+        }
     }
     for (number, line) in text.lines().enumerate() {
         let mut rest = line;
@@ -272,7 +287,7 @@ mod tests {
         std::fs::write(lesson.join("src/bin/lesson09.rs"), "//! runner\n").unwrap();
         std::fs::write(
             lesson.join("src/bin/listed.rs"),
-            "fn main() {} // Rust twist: none\n",
+            "// the entry point\nfn main() {} // Rust twist: none\n",
         )
         .unwrap();
         std::fs::write(lesson.join("src/bin/unlisted.rs"), "//! x, from x_org.py\n").unwrap();
@@ -296,7 +311,8 @@ mod tests {
             "lesson09/breaks/gone.txt belongs to no example",
             "lesson09/src/bin/listed.rs does not open with its `//! # <title>` header line",
             "lesson09/src/bin/listed.rs: the header's last line must be `//! Run it: `cargo run -p lesson09 --bin listed``",
-            "lesson09/src/bin/listed.rs:1: write `The Rust twist`",
+            "lesson09/src/bin/listed.rs:1: an item's comment is its doc",
+            "lesson09/src/bin/listed.rs:2: write `The Rust twist`",
             "lesson09/expected/listed.txt:1: unknown section `[bogus]`",
         ];
         assert_eq!(found.len(), wanted.len(), "{found:#?}");
