@@ -209,14 +209,12 @@ fn list_text(lesson: &Lesson) -> String {
     out
 }
 
-/// The exercise's task (the `//!` header of the file the learner edits) and how to check it.
+/// The exercise's task: the `//!` header of the file the learner edits, or, for a lesson
+/// whose exercise is to think rather than to write (lesson01), its README section.
 fn exercise_text(package: &str, dir: &Path) -> Result<String, String> {
     let file = format!("{package}/exercise.rs");
     let Ok(source) = std::fs::read_to_string(dir.join("exercise.rs")) else {
-        let readme = format!("{package}/README.md");
-        return Err(format!(
-            "this lesson has no exercise file to edit; its exercise is in {readme}"
-        ));
+        return readme_exercise(package, dir);
     };
     let mut out = String::new();
     for line in source.lines() {
@@ -228,6 +226,26 @@ fn exercise_text(package: &str, dir: &Path) -> Result<String, String> {
     }
     out.push_str(&format!(
         "\nThe file to edit: {file}\nProgress over every exercise: cargo xtask progress\n"
+    ));
+    Ok(out)
+}
+
+/// The README's `## Exercise...` section, up to the next section.
+fn readme_exercise(package: &str, dir: &Path) -> Result<String, String> {
+    let readme = format!("{package}/README.md");
+    let text = std::fs::read_to_string(dir.join("README.md"))
+        .map_err(|e| format!("cannot read {readme}: {e}"))?;
+    let mut lines = text.lines().skip_while(|l| !l.starts_with("## Exercise"));
+    let heading = lines
+        .next()
+        .ok_or_else(|| format!("this lesson has no exercise: neither {package}/exercise.rs nor an `## Exercise` section in {readme}"))?;
+    let mut out = format!("{heading}\n");
+    for line in lines.take_while(|l| !l.starts_with("## ")) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n(from {readme}: nothing to write, nothing to check)\n"
     ));
     Ok(out)
 }
@@ -389,6 +407,26 @@ mod tests {
         assert!(!text.contains("fn main"), "{text}");
         let missing = exercise_text("lesson99", Path::new("/nonexistent")).unwrap_err();
         assert!(missing.contains("lesson99/README.md"), "{missing}");
+    }
+
+    #[test]
+    fn a_lesson_without_an_exercise_file_shows_its_readme_section() {
+        let dir = bin_dir("reflect", &[]);
+        std::fs::write(
+            dir.join("README.md"),
+            "# L\n\n## Run it\nx\n\n## Exercise: think\n\nWhere would threads help?\n\n## Next\ny\n",
+        )
+        .unwrap();
+        let text = exercise_text("lesson99", &dir).unwrap();
+        std::fs::write(dir.join("README.md"), "# L\n").unwrap();
+        let none = exercise_text("lesson99", &dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            text.starts_with("## Exercise: think\n\nWhere would threads help?\n"),
+            "{text}"
+        );
+        assert!(!text.contains("## Next"), "{text}");
+        assert!(none.contains("this lesson has no exercise"), "{none}");
     }
 
     #[test]

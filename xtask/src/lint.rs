@@ -142,9 +142,11 @@ fn header_problems(source: &str, package: &str, name: &str, text: &str) -> Vec<S
     for (number, pair) in lines.windows(2).enumerate() {
         let (above, item) = (pair[0].trim_start(), pair[1].trim_start());
         let plain_comment = above.starts_with("// ") || above == "//";
-        let is_item = ["fn ", "struct ", "enum ", "const ", "static ", "type ", "trait "]
-            .iter()
-            .any(|start| item.strip_prefix("pub ").unwrap_or(item).starts_with(start));
+        let is_item = [
+            "fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ",
+        ]
+        .iter()
+        .any(|start| item.strip_prefix("pub ").unwrap_or(item).starts_with(start));
         if plain_comment && is_item {
             found.push(format!(
                 "{source}:{}: an item's comment is its doc: write `///`, not `//`",
