@@ -19,17 +19,18 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// One break of one example.
-struct Case {
-    job: Arc<Job>,
-    brk: Break,
+#[derive(Clone)]
+pub struct Case {
+    pub job: Arc<Job>,
+    pub brk: Break,
     /// The break file, relative to the root.
-    file: String,
+    pub file: String,
 }
 
 /// What the break's run showed.
-enum Verdict {
-    /// Red, for every reason the break file names.
-    Caught,
+pub enum Verdict {
+    /// Red, for every reason the break file names; the failures verify reported.
+    Caught(Vec<Failure>),
     /// Green: no check saw the mistake.
     Missed,
     /// Red, but a reason the break file names is not among the failures.
@@ -48,26 +49,79 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
     let jobs = verify::select(&root, &options.filters)?;
     let cases = load(&root, jobs)?;
     interrupt::install()?;
-    let stop = interrupt::flag();
     runner::become_subreaper()?;
+    let stop = interrupt::flag();
     let started = Instant::now();
-    let base = workspace::target_dir(&root)?.join("xtask-breaks");
-    let scratch = Scratch::take(&base, &root)?;
-    let bin_dir = scratch.target.join(workspace::profile());
     let total = cases.len();
+    let (mut caught, mut not_caught, mut cut) = (0, 0, 0);
+    let mut done = 0;
+    let ran = run(&root, cases, options.jobs, |case, verdict| {
+        done += 1;
+        match verdict {
+            Verdict::Caught(_) => caught += 1,
+            Verdict::Interrupted => cut += 1,
+            _ => not_caught += 1,
+        }
+        print!("{}", report_line(done, total, case, verdict));
+    })?;
+    if ran.lost > 0 && !stop.load(Ordering::SeqCst) {
+        not_caught += ran.lost;
+        println!(
+            "breaks: {} break(s) lost to a panic in verify (above)",
+            ran.lost
+        );
+    }
+    let interrupted = stop.load(Ordering::SeqCst);
+    let cut_note = if interrupted {
+        format!(", {cut} interrupted, {} not run", total - done)
+    } else {
+        String::new()
+    };
+    println!(
+        "breaks: all breaks run in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("breaks: {caught} caught, {not_caught} not caught{cut_note}");
+    Ok(if interrupted {
+        Status::Interrupted
+    } else if not_caught == 0 {
+        Status::Passed
+    } else {
+        Status::Failed
+    })
+}
+
+/// How a batch of breaks ended.
+pub struct Ran {
+    /// Breaks that never reported: lost to a panic in verify.
+    pub lost: usize,
+}
+
+/// Runs `cases` in rounds in the scratch copy, hands each verdict to `each` as it comes,
+/// and records it (see [`record`]) for the book. Stops early when verify is interrupted.
+pub fn run(
+    root: &Path,
+    cases: Vec<Case>,
+    workers: usize,
+    mut each: impl FnMut(&Case, &Verdict),
+) -> Result<Ran, String> {
+    let stop = interrupt::flag();
+    let base = workspace::target_dir(root)?.join("xtask-breaks");
+    let scratch = Scratch::take(&base, root)?;
+    let bin_dir = scratch.target.join(workspace::profile());
     let rounds = schedule(cases);
     println!(
-        "breaks: {total} break(s) in {} round(s), in a scratch copy at {}",
+        "breaks: {} break(s) in {} round(s), in a scratch copy at {}",
+        rounds.iter().map(Vec::len).sum::<usize>(),
         rounds.len(),
         scratch.root.display()
     );
-    let (mut caught, mut not_caught, mut cut) = (0, 0, 0);
-    let mut done = 0;
+    let mut lost = 0;
     for round in rounds {
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        scratch.sync(&root)?;
+        scratch.sync(root)?;
         for case in &round {
             let text = scratch.read(&case.brk.file)?;
             let broken = breaks::apply(&text, &case.brk.edits)
@@ -103,50 +157,110 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
                 results.push((case, Verdict::NoBuild(why)));
             }
         }
-        let unreported =
-            verify::run_parallel(tasks, options.jobs, &scratch.root, stop, |case, outcome| {
-                let verdict = judge(&case, outcome);
-                results.push((case, verdict));
-            });
+        lost += verify::run_parallel(tasks, workers, &scratch.root, stop, |case, outcome| {
+            let verdict = judge(&case, outcome);
+            results.push((case, verdict));
+        });
         for (case, verdict) in results {
-            done += 1;
-            match verdict {
-                Verdict::Caught => caught += 1,
-                Verdict::Interrupted => cut += 1,
-                _ => not_caught += 1,
-            }
-            print!("{}", report_line(done, total, &case, &verdict));
-        }
-        if unreported > 0 && !stop.load(Ordering::SeqCst) {
-            not_caught += unreported;
-            println!("breaks: {unreported} break(s) lost to a panic in verify (above)");
+            record(root, &case, &verdict)?;
+            each(&case, &verdict);
         }
     }
     // Leave the copy as the reader's tree is, so that nothing broken lingers in it.
-    scratch.sync(&root)?;
-    let interrupted = stop.load(Ordering::SeqCst);
-    let cut_note = if interrupted {
-        format!(", {cut} interrupted, {} not run", total - done)
-    } else {
-        String::new()
+    scratch.sync(root)?;
+    Ok(Ran { lost })
+}
+
+/// Where the verdict of a break is kept between runs: `xtask-breaks/verdicts/` in the
+/// target directory, one file per break.
+fn record_file(root: &Path, case: &Case) -> Result<std::path::PathBuf, String> {
+    Ok(workspace::target_dir(root)?
+        .join("xtask-breaks/verdicts")
+        .join(format!(
+            "{}.{}.{}.txt",
+            case.job.package, case.job.name, case.brk.name
+        )))
+}
+
+/// What the break's verdict depends on: the break itself, the file it changes, and the
+/// example's source, expected file and lesson library. A verdict recorded with another
+/// fingerprint is stale.
+fn fingerprint(root: &Path, case: &Case) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    format!("{:?}", case.brk).hash(&mut hasher);
+    let package = &case.job.package;
+    let mut files = vec![
+        case.brk.file.clone(),
+        workspace::source_file(package, &case.job.name),
+        case.job.file.clone(),
+    ];
+    let library = root.join(package).join("src");
+    let mut sources: Vec<String> = std::fs::read_dir(&library)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".rs"))
+        .map(|name| format!("{package}/src/{name}"))
+        .collect();
+    sources.sort();
+    files.extend(sources);
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(root.join(&file))
+            .unwrap_or_default()
+            .hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// Keeps the verdict of a break for the book: its fingerprint, whether it was caught, and
+/// what verify reported. An interrupted run records nothing.
+fn record(root: &Path, case: &Case, verdict: &Verdict) -> Result<(), String> {
+    let text = match verdict {
+        Verdict::Interrupted => return Ok(()),
+        Verdict::Caught(failures) => recorded("caught", failures),
+        Verdict::Missed => "not caught: verify stayed green\n".to_string(),
+        Verdict::OtherReasons(failures, _) => recorded(
+            "not caught: red for other reasons than the break names",
+            failures,
+        ),
+        Verdict::NoBuild(_) => "not caught: the broken source does not compile\n".into(),
+        Verdict::Error(why) => format!("not caught: {why}\n"),
     };
-    println!(
-        "breaks: all breaks run in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    println!("breaks: {caught} caught, {not_caught} not caught{cut_note}");
-    Ok(if interrupted {
-        Status::Interrupted
-    } else if not_caught == 0 {
-        Status::Passed
-    } else {
-        Status::Failed
-    })
+    let path = record_file(root, case)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, format!("{}\n{text}", fingerprint(root, case)))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn recorded(verdict: &str, failures: &[Failure]) -> String {
+    let mut text = format!("{verdict}\n");
+    for f in failures {
+        text.push_str(&format!("{}: {}\n", f.what, f.why));
+    }
+    text
+}
+
+/// The verdict recorded for the break, when it is fresh: its first line (`caught`, or
+/// `not caught: ...`) and the failures verify reported, one per line.
+pub fn recorded_verdict(root: &Path, case: &Case) -> Option<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(record_file(root, case).ok()?).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != fingerprint(root, case) {
+        return None;
+    }
+    let verdict = lines.next()?.to_string();
+    Some((verdict, lines.map(String::from).collect()))
 }
 
 /// Reads and checks the break file of every job: each break's lines must be found in the
 /// reader's tree and each `caught by: check ...` must name a check of the expected file.
-fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, String> {
+pub fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
     for job in jobs {
         let job = Arc::new(job);
@@ -276,7 +390,7 @@ fn judge(case: &Case, outcome: Result<runner::Outcome, String>) -> Verdict {
         .cloned()
         .collect();
     if absent.is_empty() {
-        Verdict::Caught
+        Verdict::Caught(failures)
     } else {
         Verdict::OtherReasons(failures, absent)
     }
@@ -285,7 +399,7 @@ fn judge(case: &Case, outcome: Result<runner::Outcome, String>) -> Verdict {
 fn report_line(done: usize, total: usize, case: &Case, verdict: &Verdict) -> String {
     let width = total.to_string().len();
     let (mark, details) = match verdict {
-        Verdict::Caught => ("red   ", String::new()),
+        Verdict::Caught(_) => ("red   ", String::new()),
         Verdict::Missed => (
             "GREEN ",
             format!(
@@ -320,7 +434,7 @@ fn report_line(done: usize, total: usize, case: &Case, verdict: &Verdict) -> Str
         Verdict::Error(why) => ("ERROR ", format!("      {why}\n")),
     };
     let reasons = match verdict {
-        Verdict::Caught => format!(
+        Verdict::Caught(_) => format!(
             "  caught by {}",
             case.brk
                 .caught_by
@@ -460,7 +574,7 @@ mod tests {
         ));
         assert!(matches!(
             judged(expected, vec![check.clone()], &["value 3"]),
-            Verdict::Caught
+            Verdict::Caught(ref failures) if failures.len() == 1
         ));
         assert!(matches!(
             judged(expected, vec![check], &["other"]),
@@ -468,7 +582,7 @@ mod tests {
         ));
         assert!(matches!(
             judged(expected, vec![Reason::Stdout], &["other"]),
-            Verdict::Caught
+            Verdict::Caught(_)
         ));
     }
 

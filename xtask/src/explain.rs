@@ -46,7 +46,7 @@ pub fn explain(example: &str) -> Result<(), String> {
 }
 
 /// The explanation as text.
-fn text(
+pub fn text(
     package: &str,
     example: &str,
     watch: &str,

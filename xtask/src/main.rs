@@ -12,13 +12,17 @@
 //! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //! - `cargo xtask readme`: write each lesson README's examples table from its examples.txt.
+//! - `cargo xtask book [--open | --check]`: the course as an mdBook, generated from the
+//!   project; `--check` opens every page in headless Chromium.
 //! - `cargo xtask models`: model-check the lesson libraries with shuttle.
 //! - `cargo xtask mutants`: run cargo-mutants over the lesson libraries.
 //!
 //! Bad use gets one line saying what to do, and exit status 2.
 
+mod book;
 mod breaking;
 mod breaks;
+mod browser;
 mod checks;
 mod exercises;
 mod explain;
@@ -27,6 +31,7 @@ mod libraries;
 mod lint;
 mod matcher;
 mod output;
+mod pages;
 mod pattern;
 mod readme;
 mod report;
@@ -49,6 +54,7 @@ const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--j
        cargo xtask progress
        cargo xtask lint
        cargo xtask readme
+       cargo xtask book [--open | --check]
        cargo xtask models
        cargo xtask mutants [CARGO-MUTANTS ARGS...]
 
@@ -60,6 +66,7 @@ check             checks your lessonNN/exercise.rs and says what is still missin
 progress          checks every exercise: how many are done, and the next one
 lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
 readme            writes each lesson README's examples table from its examples.txt
+book              builds the course as an mdBook (target/book/html); --open opens it, --check opens every page in headless Chromium
 models            model-checks the lesson libraries with shuttle (every interleaving that matters)
 mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
 
@@ -120,6 +127,31 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             no_arguments(args, "lint")?;
             lint::lint()
         }
+        "book" => {
+            let mut after = book::After::Nothing;
+            while let Some(arg) = args.next_arg()? {
+                after = match arg {
+                    Arg::Option(flag) if flag == "--open" && after == book::After::Nothing => {
+                        book::After::Open
+                    }
+                    Arg::Option(flag) if flag == "--check" && after == book::After::Nothing => {
+                        book::After::Check
+                    }
+                    Arg::Option(flag) if flag == "--open" || flag == "--check" => {
+                        return Err("use one of --open and --check at a time".into());
+                    }
+                    Arg::Option(flag) => {
+                        return Err(format!(
+                            "unknown option `{flag}` for book; use --open or --check"
+                        ));
+                    }
+                    Arg::Word(word) => {
+                        return Err(format!("`book` takes no lesson or example, got `{word}`"));
+                    }
+                };
+            }
+            book::book(after, DEFAULT_JOBS)
+        }
         "readme" => {
             no_arguments(args, "readme")?;
             readme::write_all()
@@ -135,7 +167,7 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             Ok(verify::Status::Passed)
         }
         other => Err(format!(
-            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `models` or `mutants` (`cargo xtask help`)"
+            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `book`, `models` or `mutants` (`cargo xtask help`)"
         )),
     }
 }
@@ -230,6 +262,9 @@ mod tests {
         assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
         assert!(err(&["lint", "extra"]).contains("takes no arguments"));
         assert!(err(&["progress", "--all"]).contains("unknown option `--all`"));
+        assert!(err(&["book", "--serve"]).contains("unknown option `--serve`"));
+        assert!(err(&["book", "--open", "--check"]).contains("one of --open and --check"));
+        assert!(err(&["book", "lesson04"]).contains("takes no lesson"));
         assert!(err(&["check"]).contains("takes one lesson"));
         assert!(err(&["check", "lesson04", "lesson05"]).contains("takes one lesson"));
         assert!(err(&["check", "lesson99"]).starts_with("no exercise for `lesson99`"));

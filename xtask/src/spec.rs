@@ -8,7 +8,7 @@ use nix::sys::signal::Signal;
 use std::time::Duration;
 
 /// Everything an expected file says about one example.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Spec {
     pub run: RunSpec,
     pub stdout: Vec<Item>,

@@ -37,7 +37,7 @@ pub enum Status {
 }
 
 /// One example to run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub package: String,
     pub name: String,
