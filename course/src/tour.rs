@@ -288,7 +288,6 @@ fn killed_by_sigint(status: &ExitStatus) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     const LIST: &str =
         "title: Test lesson\nteaches: t\nfirst | book L02 | one\nsecond | rp \"x\" | two\n";
@@ -301,14 +300,27 @@ mod tests {
         Args::new(list.iter().map(|s| s.to_string()))
     }
 
-    /// A directory of shell scripts standing in for the lesson's binaries.
+    /// A directory of shell scripts standing in for the lesson's binaries. A child process
+    /// writes each, so that no file is ever open for writing in this process: a fork made
+    /// meanwhile by another test's thread would inherit the descriptor, and running a file
+    /// some process holds open for writing fails with "Text file busy".
     fn bin_dir(tag: &str, scripts: &[(&str, &str)]) -> PathBuf {
+        use std::io::Write;
         let dir = std::env::temp_dir().join(format!("course-tour-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for (name, script) in scripts {
-            let path = dir.join(name);
-            std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let mut writer = Command::new("sh")
+                .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+                .arg(dir.join(name))
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = writer.stdin.take().unwrap();
+            stdin
+                .write_all(format!("#!/bin/sh\n{script}\n").as_bytes())
+                .unwrap();
+            drop(stdin);
+            assert!(writer.wait().unwrap().success());
         }
         dir
     }

@@ -296,6 +296,31 @@ pub fn live_members(group: i32) -> Vec<String> {
     alive
 }
 
+/// Writes an executable shell script for a test. A child process writes it, so that the file
+/// is never open for writing in this process: a fork made meanwhile by another test's thread
+/// would inherit that descriptor, and exec'ing a file some process holds open for writing
+/// fails with "Text file busy".
+#[cfg(test)]
+pub fn write_script(path: &Path, body: &str) {
+    use std::io::Write;
+    let mut writer = Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stdin = writer.stdin.take().expect("piped");
+    stdin
+        .write_all(format!("#!/bin/sh\n{body}\n").as_bytes())
+        .expect("sh reads its stdin");
+    drop(stdin);
+    assert!(
+        writer.wait().expect("sh ends").success(),
+        "cannot write {}",
+        path.display()
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,12 +334,7 @@ mod tests {
             std::process::id(),
             script.len()
         ));
-        std::fs::write(&program, format!("#!/bin/sh\n{script}\n")).unwrap();
-        std::fs::set_permissions(
-            &program,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
+        write_script(&program, script);
         let outcome = run(&program, &dir, &plan, &AtomicBool::new(false)).unwrap();
         let _ = std::fs::remove_file(&program);
         outcome

@@ -382,12 +382,10 @@ pub fn run_parallel<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
         let program = dir.join(name);
-        std::fs::write(&program, format!("#!/bin/sh\n{script}\n")).unwrap();
-        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        runner::write_script(&program, script);
         let file = format!("{name}.txt");
         let spec = spec::parse(&file, expected).unwrap();
         Task {
