@@ -59,7 +59,12 @@ fn request(lesson: &Lesson, mut args: Args) -> Result<Request<'_>, String> {
                     lesson.names()
                 ));
             }
-            Arg::Word(word) if word == "exercise" => return Ok(Request::Exercise),
+            Arg::Word(word) if word == "exercise" => {
+                return match args.next_arg()? {
+                    None if chosen.is_empty() => Ok(Request::Exercise),
+                    _ => Err("`exercise` stands alone: `cargo run -p <lesson> -- exercise`".into()),
+                };
+            }
             Arg::Word(name) => match lesson.example(&name) {
                 Some(example) => chosen.push(example),
                 None => {
@@ -348,6 +353,10 @@ mod tests {
             request(&lesson, args(&["exercise"])).unwrap(),
             Request::Exercise
         );
+        let err = request(&lesson, args(&["exercise", "first"])).unwrap_err();
+        assert!(err.contains("stands alone"), "{err}");
+        let err = request(&lesson, args(&["first", "exercise"])).unwrap_err();
+        assert!(err.contains("stands alone"), "{err}");
         let err = request(&lesson, args(&["third"])).unwrap_err();
         assert!(err.starts_with("no example named `third`"), "{err}");
         assert!(err.contains("first, second"), "{err}");
