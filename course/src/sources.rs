@@ -47,6 +47,19 @@ pub fn legend(origins: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The legend as markdown: `Sources:`, then a `` - `name`: what `` line per short name cited.
+pub fn legend_markdown(origins: &[&str]) -> String {
+    let mut out = String::from("Sources:\n\n");
+    for name in cited(origins) {
+        let what = SOURCES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, what)| what);
+        out.push_str(&format!("- `{name}`: {what}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +73,9 @@ mod tests {
         assert_eq!(cited(&origins), ["book", "cc", "org"]);
         assert_eq!(legend(&["rp \"x\""]).len(), 1);
         assert!(legend(&["rp \"x\""])[0].starts_with("rp: "));
+        assert_eq!(
+            legend_markdown(&["guide \"x\""]),
+            "Sources:\n\n- `guide`: \"Python Threading: A Comprehensive Guide\"\n"
+        );
     }
 }

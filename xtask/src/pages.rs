@@ -219,8 +219,10 @@ impl ExamplePage<'_> {
             "`{}` · {} · `cargo run -p {package} --bin {}`\n\n",
             self.name, example.origin, self.name
         ));
-        let legend = course::sources::legend(&[example.origin.as_str()]);
-        out.push_str(&format!("Sources: {}.\n\n", legend.join("; ")));
+        out.push_str(&course::sources::legend_markdown(&[example
+            .origin
+            .as_str()]));
+        out.push('\n');
         out.push_str(&format!("**Watch for:** {}\n\n", example.watch));
         out.push_str(&format!(
             "## The source\n\n`{package}/src/bin/{}.rs`, included from the file itself:\n\n```rust,noplayground\n{{{{#include {}{package}/src/bin/{}.rs}}}}\n```\n\n",
@@ -400,7 +402,7 @@ mod tests {
         .markdown();
         assert!(page.starts_with("# Semaphore: two at once\n"));
         assert!(
-            page.contains("Sources: book: \"Python Threading Jump-Start\""),
+            page.contains("Sources:\n\n- `book`: \"Python Threading Jump-Start\""),
             "{page}"
         );
         assert!(page.contains("{{#include ../../../../lesson04/src/bin/semaphore.rs}}"));

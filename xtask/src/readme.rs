@@ -26,11 +26,8 @@ pub fn table(lesson: &Lesson) -> String {
         ));
     }
     let origins: Vec<&str> = lesson.examples.iter().map(|e| e.origin.as_str()).collect();
-    out.push_str("\nSources:\n\n");
-    for line in sources::legend(&origins) {
-        let (name, what) = line.split_once(": ").unwrap_or((&line, ""));
-        out.push_str(&format!("- `{name}`: {what}\n"));
-    }
+    out.push('\n');
+    out.push_str(&sources::legend_markdown(&origins));
     out.push_str(END);
     out
 }
