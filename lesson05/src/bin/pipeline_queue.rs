@@ -7,10 +7,10 @@
 //! an event: the producer stops, and the consumer empties the queue before it stops too. The
 //! last line gives the largest size the queue reached.
 //!
-//! Watch the size. Messages come in bursts of 20, faster than the consumer can store them
-//! (2 ms each), so the queue backs up: it fills to 10, the producer waits in `put` until the
-//! consumer makes room, and the size never goes above 10. Between bursts the consumer drains
-//! it. The Python producer and consumer run flat out; in Rust that prints tens of thousands of
+//! Watch the size. Messages come in bursts of 20, each after a quiet 50 ms, faster than the
+//! consumer can store them (2 ms each), so the queue backs up: it fills to 10, the producer
+//! waits in `put` until the consumer makes room, and the size never goes above 10. In the
+//! quiet before each burst the queue is empty, and the consumer waits. The Python producer and consumer run flat out; in Rust that prints tens of thousands of
 //! lines in the 0.1 s (CPython's GIL held the original to 2,000 or 3,000), and the point
 //! scrolls away. Paced, the run prints fewer than a hundred lines.
 //!
@@ -45,7 +45,8 @@ const PATIENCE: Duration = Duration::from_secs(10);
 /// every burst fills it.
 const BURST: u32 = 20;
 
-/// The quiet time after each burst, long enough for the consumer to empty the queue.
+/// The quiet time before each burst: the queue starts empty, and the consumer empties it
+/// between two bursts.
 const BETWEEN_BURSTS: Duration = Duration::from_millis(50);
 
 /// How long the consumer takes to store one message: slower than a burst comes in.
@@ -90,14 +91,14 @@ fn producer(pipeline: &Pipeline, event: &AtomicBool, producer_exited: &AtomicBoo
     let mut got = 0;
     // Python: `while not event.is_set():`
     while !event.load(Ordering::SeqCst) {
-        let message = rand::random_range(1..=101);
-        log(&format!("Producer got message: {message}"));
-        pipeline.set_message(message, "Producer");
-        // Not in the Python: the network goes quiet after each burst (see the header).
-        got += 1;
+        // Not in the Python: the network is quiet before each burst (see the header).
         if got % BURST == 0 {
             thread::sleep(BETWEEN_BURSTS);
         }
+        let message = rand::random_range(1..=101);
+        log(&format!("Producer got message: {message}"));
+        pipeline.set_message(message, "Producer");
+        got += 1;
     }
 
     log("Producer received EXIT event. Exiting");
