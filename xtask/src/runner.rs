@@ -8,7 +8,7 @@
 
 use crate::output::Line;
 use crate::spec::{RunSpec, SignalWhen};
-use nix::sys::signal::{Signal, killpg};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, killpg, sigprocmask};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, Read};
@@ -77,14 +77,27 @@ pub fn run(
     stop: &AtomicBool,
 ) -> Result<Outcome, String> {
     let start = Instant::now();
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LIB_BACKTRACE")
-        .process_group(0)
+        .process_group(0);
+    // The example starts with no signal blocked, whatever the mask of whoever ran verify: a
+    // mask is inherited through fork and exec, and an example waiting for SIGTERM or Ctrl-C
+    // with it blocked would never see it.
+    // SAFETY: between fork and exec the closure only calls sigprocmask, which is
+    // async-signal-safe, and allocates nothing (an empty SigSet lives on the stack).
+    unsafe {
+        command.pre_exec(|| {
+            sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+                .map_err(std::io::Error::from)
+        });
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
     let pid = i32::try_from(child.id()).expect("a pid fits in i32");
@@ -302,6 +315,13 @@ pub fn live_members(group: i32) -> Vec<String> {
 /// fails with "Text file busy".
 #[cfg(test)]
 pub fn write_script(path: &Path, body: &str) {
+    write_script_text(path, &format!("#!/bin/sh\n{body}\n"));
+}
+
+/// Writes an executable file holding `text` (its first line names its interpreter), the way
+/// [`write_script`] does.
+#[cfg(test)]
+pub fn write_script_text(path: &Path, text: &str) {
     use std::io::Write;
     let mut writer = Command::new("sh")
         .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
@@ -311,7 +331,7 @@ pub fn write_script(path: &Path, body: &str) {
         .expect("sh runs");
     let mut stdin = writer.stdin.take().expect("piped");
     stdin
-        .write_all(format!("#!/bin/sh\n{body}\n").as_bytes())
+        .write_all(text.as_bytes())
         .expect("sh reads its stdin");
     drop(stdin);
     assert!(
@@ -403,6 +423,30 @@ mod tests {
         // The child exits at once; the orphan it leaves exits too: nothing alive remains.
         let outcome = sh("(sleep 0.2; exit 0) & exit 0", RunSpec::default());
         assert!(outcome.leftovers.is_empty(), "{:?}", outcome.leftovers);
+    }
+
+    #[test]
+    fn an_example_starts_with_no_signal_blocked() {
+        use nix::sys::signal::pthread_sigmask;
+        become_subreaper().unwrap();
+        let dir = std::env::temp_dir();
+        let program = dir.join(format!("xtask-runner-mask-{}", std::process::id()));
+        // The script is grep itself, run by env, reading the status of its own process.
+        let mut text = String::from("#!/usr/bin/env -S grep -H SigBlk /proc/self/status\n");
+        text.push_str("# nothing else\n");
+        write_script_text(&program, &text);
+        let mut blocked = SigSet::empty();
+        blocked.add(Signal::SIGTERM);
+        pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&blocked), None).unwrap();
+        let outcome = run(&program, &dir, &RunSpec::default(), &AtomicBool::new(false));
+        pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&blocked), None).unwrap();
+        let _ = std::fs::remove_file(&program);
+        let outcome = outcome.unwrap();
+        assert!(
+            texts(&outcome.stdout).contains(&"/proc/self/status:SigBlk:\t0000000000000000"),
+            "{:?}",
+            texts(&outcome.stdout)
+        );
     }
 
     #[test]
