@@ -555,6 +555,8 @@ mod tests {
                 })
                 .collect(),
             stderr: Vec::new(),
+            stdout_cut: Default::default(),
+            stderr_cut: Default::default(),
             ended: runner::Ended::Code(0),
             elapsed: Duration::from_millis(10),
             timed_out: false,

@@ -6,6 +6,7 @@
 //! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
+use crate::output;
 use crate::report::{self, Mark};
 use crate::runner::{self, Outcome};
 use crate::spec::{self, Spec};
@@ -77,7 +78,7 @@ fn title_of(source: &str) -> String {
         .lines()
         .next()
         .and_then(|l| l.strip_prefix("//! #"))
-        .map(|t| t.trim().to_string())
+        .map(|t| output::shorten(&output::printable(t.trim().as_bytes()), 100).into_owned())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "(no title)".into())
 }
@@ -291,7 +292,10 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
         if let Some(checked) = checked {
             out.push_str(&format!("     checked: {checked}\n"));
         }
-        out.push_str(&format!("     found: {}\n", failure.why));
+        out.push_str(&format!(
+            "     found: {}\n",
+            output::shorten(&failure.why, output::quote_width())
+        ));
     }
     if failures.len() > HINTS_SHOWN {
         out.push_str(&format!(

@@ -7,7 +7,7 @@
 //! assignment found by augmenting paths, so a line that fits two patterns never blocks a
 //! line that fits only one, whatever the order of the patterns.
 
-use crate::output::{Capture, Line};
+use crate::output::{self, Capture, Line};
 use crate::spec::{Entry, Item};
 use std::collections::HashSet;
 
@@ -153,7 +153,11 @@ impl<'a> Search<'a> {
             };
         }
         let wanted = self.items.get(item).map(describe);
-        match (self.lines.get(line), wanted) {
+        let quoted = self
+            .lines
+            .get(line)
+            .map(|text| output::shorten(text, output::quote_width()));
+        match (quoted, wanted) {
             (None, Some(wanted)) => {
                 format!("the output ended after {line} line(s), but {wanted} was still expected")
             }

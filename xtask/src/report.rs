@@ -1,7 +1,7 @@
 //! What verify prints: a progress line per example, the reasons and a diff for a failure,
 //! and the closing summary `verify: N passed, M failed`.
 
-use crate::output::Line;
+use crate::output::{self, Line};
 use crate::runner::Outcome;
 use crate::spec::{Entry, Item, Spec};
 use crate::verdict::Failure;
@@ -41,7 +41,11 @@ pub fn progress(
 pub fn failure(failures: &[Failure], spec: &Spec, outcome: &Outcome) -> String {
     let mut out = String::new();
     for f in failures {
-        out.push_str(&format!("      {}: {}\n", f.what, f.why));
+        let reason = format!("{}: {}", f.what, f.why);
+        out.push_str(&format!(
+            "      {}\n",
+            output::shorten(&reason, output::quote_width())
+        ));
     }
     out.push_str(&streams(spec, outcome));
     out
@@ -50,9 +54,9 @@ pub fn failure(failures: &[Failure], spec: &Spec, outcome: &Outcome) -> String {
 /// Each stream's diff: `-` expected, `+` actual, with the time each actual line came.
 pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
     let mut out = String::new();
-    for (name, items, lines) in [
-        ("stdout", &spec.stdout, &outcome.stdout),
-        ("stderr", &spec.stderr, &outcome.stderr),
+    for (name, items, lines, cut) in [
+        ("stdout", &spec.stdout, &outcome.stdout, outcome.stdout_cut),
+        ("stderr", &spec.stderr, &outcome.stderr, outcome.stderr_cut),
     ] {
         if items.is_empty() && lines.is_empty() {
             continue;
@@ -61,6 +65,9 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
             "      {name} (- expected, + actual, time read):\n"
         ));
         out.push_str(&diff_text(&diff(items, &texts(lines)), lines));
+        if !cut.is_empty() {
+            out.push_str(&format!("        ... {name}: {}\n", cut.describe()));
+        }
     }
     out
 }
@@ -149,11 +156,17 @@ fn texts(lines: &[Line]) -> Vec<&str> {
     lines.iter().map(|l| l.text.as_str()).collect()
 }
 
-/// How many diff rows a failure shows: a run of thousands of lines shows the part around
-/// its first difference.
-const DIFF_ROWS_SHOWN: usize = 60;
+/// How many diff rows a failure shows, a screenful: a run of thousands of lines shows the
+/// part around its first difference.
+const DIFF_ROWS_SHOWN: usize = 40;
+
+/// The columns a diff row spends before its text: indent, time, sign.
+const DIFF_ROW_PREFIX: usize = 18;
 
 fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
+    let width = output::quote_width()
+        .saturating_sub(DIFF_ROW_PREFIX)
+        .max(20);
     let mut actual = lines.iter();
     let printed: Vec<String> = rows
         .iter()
@@ -166,7 +179,7 @@ fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
             let time = at
                 .map(|a| format!("{:6.2}s", a.as_secs_f64()))
                 .unwrap_or_else(|| " ".repeat(7));
-            format!("        {time} {sign} {text}\n")
+            format!("        {time} {sign} {}\n", output::shorten(text, width))
         })
         .collect();
     if printed.len() <= DIFF_ROWS_SHOWN {
@@ -308,6 +321,8 @@ mod tests {
                 at: Duration::from_millis(1),
             }],
             stderr: Vec::new(),
+            stdout_cut: Default::default(),
+            stderr_cut: Default::default(),
             ended: Ended::Code(0),
             elapsed: Duration::from_millis(2),
             timed_out: false,

@@ -1,29 +1,43 @@
 //! Runs one example binary the way verify needs: stdin from /dev/null, in a process group of
 //! its own, each output line timed as it arrives, a signal sent when the expected file asks,
-//! SIGKILL to the whole group at the deadline, and afterwards a sweep for any process of the
-//! group still alive ("left a child running"), which is killed.
+//! every process it started killed at the deadline, and afterwards a sweep for any process it
+//! left alive ("left a child running"), which is killed.
 //!
-//! verify makes itself a child subreaper (`PR_SET_CHILD_SUBREAPER`), so an example's orphans
-//! become verify's children: it can reap their zombies and tell them from the living.
+//! Whatever the program does, the run is bounded:
+//! - **Its processes.** The example is not verify's child but its grandchild, under a small
+//!   reaper process forked for this run alone: the reaper is the child subreaper
+//!   (`PR_SET_CHILD_SUBREAPER`) of the example's tree, so every process the example starts,
+//!   whatever group or session it moves to (`setsid`, a double fork), stays a descendant of
+//!   the reaper. Killing the reaper's descendants kills all of them and nothing else, and the
+//!   reaper exits once none is left: its exit says the whole tree is gone.
+//! - **Its time.** At the deadline every descendant gets SIGKILL, which no program can
+//!   ignore; the run ends a few seconds after its deadline at most.
+//! - **Its output.** Each stream is read in chunks, and only a bounded part is kept (see
+//!   [`crate::output`]); the rest is read and counted, so the program never blocks on a full
+//!   pipe and verify's memory stays bounded however much it prints.
 
-use crate::output::Line;
+use crate::output::{self, Cut, Line};
 use crate::spec::{RunSpec, SignalWhen};
-use nix::sys::signal::{SigSet, SigmaskHow, Signal, killpg, sigprocmask};
-use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
+use nix::libc;
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, killpg, sigprocmask};
 use nix::unistd::Pid;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long the processes left in a group get to finish dying (a child killed by
+/// How long the processes an example leaves get to finish dying (a child killed by
 /// PR_SET_PDEATHSIG when its parent exits needs a moment) before they count as left running.
 const LEFTOVER_GRACE: Duration = Duration::from_secs(1);
-/// How long the output pipes may stay open after the example and its group are gone.
+/// How long killing a tree may take before verify gives up on it (a process in
+/// uninterruptible sleep dies only when its system call returns).
+const KILL_LIMIT: Duration = Duration::from_secs(3);
+/// How long the output pipes may stay open after the example's tree is gone.
 const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 
 /// How the example's process ended.
@@ -39,21 +53,27 @@ pub struct Outcome {
     pub pid: i32,
     pub stdout: Vec<Line>,
     pub stderr: Vec<Line>,
+    /// What was not kept of each stream.
+    pub stdout_cut: Cut,
+    pub stderr_cut: Cut,
     pub ended: Ended,
     pub elapsed: Duration,
-    /// The deadline passed and the group was killed.
+    /// The deadline passed and the example's processes were killed.
     pub timed_out: bool,
-    /// verify was interrupted (Ctrl-C, SIGTERM) while the example ran, and killed its group.
+    /// verify was interrupted (Ctrl-C, SIGTERM) while the example ran, and killed its
+    /// processes.
     pub interrupted: bool,
-    /// Processes of the group alive after the example exited: `pid (name)`.
+    /// Processes the example left alive after it exited: `pid (name)`.
     pub leftovers: Vec<String>,
 }
 
 enum Event {
     Line(Stream, Line),
-    Closed,
-    /// The example exited (not yet reaped) this long after its start.
-    Exited(Duration),
+    Closed(Stream, Cut),
+    /// The example exited with this wait status, this long after its start.
+    Exited(i32, Duration),
+    /// The reaper exited: no process of the example's tree is left.
+    Gone,
 }
 
 #[derive(Clone, Copy)]
@@ -62,21 +82,29 @@ enum Stream {
     Err,
 }
 
-/// Makes this process the reaper of its descendants' orphans (Linux).
+/// Makes this process the reaper of its descendants' orphans (Linux). The runner needs it no
+/// more (each run has a reaper of its own); it stays as a second net, should a reaper die.
 pub fn become_subreaper() -> Result<(), String> {
     nix::sys::prctl::set_child_subreaper(true)
         .map_err(|e| format!("cannot become a child subreaper: {e}"))
 }
 
+/// What the reaper tells verify through its status pipe: a tag and a number, in one write.
+const STARTED: i32 = 1;
+const EXITED: i32 = 2;
+
 /// Runs `program` in `dir` under the rules of `plan`; when `stop` is raised, the example's
-/// whole group is killed at once and the run ends as interrupted.
+/// processes are killed at once and the run ends as interrupted.
 pub fn run(
     program: &Path,
     dir: &Path,
     plan: &RunSpec,
     stop: &AtomicBool,
 ) -> Result<Outcome, String> {
-    let start = Instant::now();
+    // Close-on-exec: only the reaper, which never execs, keeps the write end.
+    let (mut status, status_write) =
+        std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
+    let status_fd = status_write.as_raw_fd();
     let mut command = Command::new(program);
     command
         .current_dir(dir)
@@ -85,127 +113,82 @@ pub fn run(
         .stderr(Stdio::piped())
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LIB_BACKTRACE")
+        // The reaper's group: a Ctrl-C typed in the terminal does not reach it.
         .process_group(0);
-    // The example starts with no signal blocked, whatever the mask of whoever ran verify: a
-    // mask is inherited through fork and exec, and an example waiting for SIGTERM or Ctrl-C
-    // with it blocked would never see it.
-    // SAFETY: between fork and exec the closure only calls sigprocmask, which is
-    // async-signal-safe, and allocates nothing (an empty SigSet lives on the stack).
+    // SAFETY: between fork and exec the closure makes only async-signal-safe system calls
+    // (sigprocmask, prctl, fork, setpgid, sigaction, close_range, write, waitpid, _exit) and
+    // allocates nothing (an empty SigSet lives on the stack).
     unsafe {
-        command.pre_exec(|| {
+        command.pre_exec(move || {
+            // The example starts with no signal blocked, whatever the mask of whoever ran
+            // verify: a mask is inherited through fork and exec, and an example waiting for
+            // SIGTERM or Ctrl-C with it blocked would never see it.
             sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
-                .map_err(std::io::Error::from)
+                .map_err(std::io::Error::from)?;
+            split_off_reaper(status_fd)
         });
     }
-    let mut child = command
+    let start = Instant::now();
+    let mut reaper = command
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-    let pid = i32::try_from(child.id()).expect("a pid fits in i32");
+    drop(status_write);
+    let pid = match read_record(&mut status) {
+        Some((STARTED, pid)) => pid,
+        _ => {
+            let _ = reaper.kill();
+            let _ = reaper.wait();
+            return Err(format!("cannot start {}", program.display()));
+        }
+    };
     let (events, inbox) = mpsc::channel();
     read_lines(
-        child.stdout.take().expect("piped"),
+        reaper.stdout.take().expect("piped"),
         Stream::Out,
         start,
         events.clone(),
     );
     read_lines(
-        child.stderr.take().expect("piped"),
+        reaper.stderr.take().expect("piped"),
         Stream::Err,
         start,
         events.clone(),
     );
-    // Waits for the exit without reaping it: until main reaps it, the pid (and so the
-    // process group id) stays taken, so a signal main sends cannot reach a recycled group.
     thread::spawn(move || {
-        let exited = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
-        let mut waited = waitid(Id::Pid(Pid::from_raw(pid)), exited);
-        while waited == Err(nix::errno::Errno::EINTR) {
-            waited = waitid(Id::Pid(Pid::from_raw(pid)), exited);
-        }
-        if waited.is_ok() {
-            let _ = events.send(Event::Exited(start.elapsed()));
-        }
-    });
-
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut signal_at = match &plan.signal {
-        Some(s) => match s.when {
-            SignalWhen::At(seconds) => Some(Duration::from_secs_f64(seconds)),
-            SignalWhen::After(..) => None,
-        },
-        None => None,
-    };
-    let mut signal_sent = false;
-    let mut timed_out = false;
-    let mut interrupted = false;
-    let mut closed = 0;
-    let mut exit = None;
-    let group = Pid::from_raw(pid);
-
-    while exit.is_none() {
-        let now = start.elapsed();
-        // An example that has just exited (its event not read yet) gets no signal: it would
-        // only hit, and hide, the children it left running.
-        if now >= plan.deadline && !timed_out && running(group) {
-            timed_out = true;
-            let _ = killpg(group, Signal::SIGKILL);
-        }
-        if stop.load(Ordering::SeqCst) && !interrupted && !timed_out && running(group) {
-            interrupted = true;
-            let _ = killpg(group, Signal::SIGKILL);
-        }
-        if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
-            && !signal_sent
-            && now >= at
-            && running(group)
-        {
-            signal_sent = true;
-            let _ = killpg(group, plan_signal.signal);
-        }
-        match inbox.recv_timeout(Duration::from_millis(10)) {
-            Ok(Event::Line(stream, line)) => {
-                if let Some(s) = &plan.signal
-                    && let SignalWhen::After(pattern, delay) = &s.when
-                    && signal_at.is_none()
-                    && pattern.fits(&line.text)
-                {
-                    signal_at = Some(line.at + Duration::from_secs_f64(*delay));
-                }
-                match stream {
-                    Stream::Out => stdout.push(line),
-                    Stream::Err => stderr.push(line),
-                }
+        while let Some((tag, value)) = read_record(&mut status) {
+            if tag == EXITED && events.send(Event::Exited(value, start.elapsed())).is_err() {
+                return;
             }
-            Ok(Event::Closed) => closed += 1,
-            Ok(Event::Exited(at)) => exit = Some(at),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
         }
-    }
-    let elapsed = exit.ok_or("the example's waiter ended without a status")?;
-    let status: ExitStatus = child
-        .wait()
-        .map_err(|e| format!("cannot reap {}: {e}", program.display()))?;
-    let leftovers = sweep(pid);
-    // A leftover may have held the pipes open: collect what it wrote until they close.
-    let limit = Instant::now() + DRAIN_LIMIT;
-    while closed < 2 {
-        match inbox.recv_timeout(limit.saturating_duration_since(Instant::now())) {
-            Ok(Event::Line(Stream::Out, line)) => stdout.push(line),
-            Ok(Event::Line(Stream::Err, line)) => stderr.push(line),
-            Ok(Event::Closed) => closed += 1,
-            Ok(Event::Exited(_)) => {}
-            Err(_) => break,
-        }
-    }
+        let _ = events.send(Event::Gone);
+    });
+    let mut run = Run {
+        reaper,
+        group: Pid::from_raw(pid),
+        inbox,
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        cuts: [None, None],
+        exit: None,
+        gone: false,
+    };
+    let (timed_out, interrupted) = run.watch(plan, start, stop);
+    let (raw, elapsed) = run
+        .exit
+        .ok_or("the example's reaper ended without its status")?;
+    let leftovers = run.sweep();
+    run.drain();
+    let status = ExitStatus::from_raw(raw);
     let ended = match status.code() {
         Some(code) => Ended::Code(code),
         None => Ended::Signal(status.signal().unwrap_or(0)),
     };
     Ok(Outcome {
         pid,
-        stdout,
-        stderr,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        stdout_cut: run.cuts[0].unwrap_or_default(),
+        stderr_cut: run.cuts[1].unwrap_or_default(),
         ended,
         elapsed,
         timed_out,
@@ -214,74 +197,398 @@ pub fn run(
     })
 }
 
+/// One run in progress, seen from verify.
+struct Run {
+    reaper: Child,
+    /// The example's process group (its pid).
+    group: Pid,
+    inbox: Receiver<Event>,
+    stdout: Vec<Line>,
+    stderr: Vec<Line>,
+    /// What each stream's reader did not keep, once the stream closed.
+    cuts: [Option<Cut>; 2],
+    /// The example's wait status and when it came.
+    exit: Option<(i32, Duration)>,
+    /// The reaper has exited: the tree is gone.
+    gone: bool,
+}
+
+impl Run {
+    /// Until the example exits: delivers the planned signal, and kills the tree at the
+    /// deadline or when `stop` is raised. Returns (timed out, interrupted).
+    fn watch(&mut self, plan: &RunSpec, start: Instant, stop: &AtomicBool) -> (bool, bool) {
+        let mut signal_at = match &plan.signal {
+            Some(s) => match s.when {
+                SignalWhen::At(seconds) => Some(Duration::from_secs_f64(seconds)),
+                SignalWhen::After(..) => None,
+            },
+            None => None,
+        };
+        let (mut signal_sent, mut timed_out, mut interrupted) = (false, false, false);
+        while self.exit.is_none() && !self.gone {
+            let now = start.elapsed();
+            if now >= plan.deadline && !timed_out && self.still_running() {
+                timed_out = true;
+                self.kill_tree();
+            }
+            if stop.load(Ordering::SeqCst) && !interrupted && !timed_out && self.still_running() {
+                interrupted = true;
+                self.kill_tree();
+            }
+            if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
+                && !signal_sent
+                && now >= at
+                && self.still_running()
+            {
+                signal_sent = true;
+                // The example has not been reaped (its exit is unread), so its group id is
+                // still its own.
+                let _ = killpg(self.group, plan_signal.signal);
+            }
+            match self.inbox.recv_timeout(Duration::from_millis(10)) {
+                Ok(Event::Line(stream, line)) => {
+                    if let Some(s) = &plan.signal
+                        && let SignalWhen::After(pattern, delay) = &s.when
+                        && signal_at.is_none()
+                        && pattern.fits(&line.text)
+                    {
+                        signal_at = Some(line.at + Duration::from_secs_f64(*delay));
+                    }
+                    self.keep(stream, line);
+                }
+                Ok(event) => self.note(event),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        (timed_out, interrupted)
+    }
+
+    /// Whether the example has not exited, as far as the events already sent say: an example
+    /// that has just exited gets no signal, which would only hit, and hide, the children it
+    /// left running.
+    fn still_running(&mut self) -> bool {
+        while let Ok(event) = self.inbox.try_recv() {
+            match event {
+                Event::Line(stream, line) => self.keep(stream, line),
+                other => self.note(other),
+            }
+        }
+        self.exit.is_none() && !self.gone
+    }
+
+    fn keep(&mut self, stream: Stream, line: Line) {
+        match stream {
+            Stream::Out => self.stdout.push(line),
+            Stream::Err => self.stderr.push(line),
+        }
+    }
+
+    fn note(&mut self, event: Event) {
+        match event {
+            Event::Line(stream, line) => self.keep(stream, line),
+            Event::Closed(stream, cut) => self.cuts[stream as usize] = Some(cut),
+            Event::Exited(raw, at) => self.exit = Some((raw, at)),
+            Event::Gone => self.gone = true,
+        }
+    }
+
+    /// Waits until `until` for the reaper to say the tree is gone; whether it did.
+    fn wait_gone(&mut self, until: Instant) -> bool {
+        while !self.gone {
+            match self
+                .inbox
+                .recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                Ok(event) => self.note(event),
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// SIGKILL to every process of the example's tree, again and again until none is left
+    /// (a process that forks between two rounds is caught by the next) or `KILL_LIMIT`.
+    fn kill_tree(&mut self) {
+        let reaper = i32::try_from(self.reaper.id()).expect("a pid fits in i32");
+        let until = Instant::now() + KILL_LIMIT;
+        loop {
+            let alive = descendants(reaper);
+            if alive.is_empty() || Instant::now() >= until {
+                return;
+            }
+            for process in &alive {
+                let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// After the example exited: waits up to `LEFTOVER_GRACE` for its tree to end, then kills
+    /// what is left and names it; last, reaps the reaper.
+    fn sweep(&mut self) -> Vec<String> {
+        let mut leftovers = Vec::new();
+        if !self.wait_gone(Instant::now() + LEFTOVER_GRACE) {
+            let reaper = i32::try_from(self.reaper.id()).expect("a pid fits in i32");
+            leftovers = descendants(reaper)
+                .into_iter()
+                .map(|p| format!("{} ({})", p.pid, p.name))
+                .collect();
+            self.kill_tree();
+            if !self.wait_gone(Instant::now() + KILL_LIMIT) {
+                // A process that will not die keeps the reaper waiting for it: give up on it.
+                let _ = self.reaper.kill();
+            }
+        }
+        let _ = self.reaper.wait();
+        leftovers
+    }
+
+    /// Collects what the streams still hold until both close (a killed tree closes them at
+    /// once) or `DRAIN_LIMIT`.
+    fn drain(&mut self) {
+        let until = Instant::now() + DRAIN_LIMIT;
+        while self.cuts.iter().any(Option::is_none) {
+            match self
+                .inbox
+                .recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                Ok(event) => self.note(event),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// The example's pid group, for the reaper's handler of its parent's death.
+static EXAMPLE_GROUP: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn parent_died(_signal: libc::c_int) {
+    let group = EXAMPLE_GROUP.load(Ordering::SeqCst);
+    if group > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+    }
+}
+
+/// Runs in the child std forked, before exec: forks again. The new child returns, and std
+/// execs the example in it; this process stays behind as the example's reaper and never
+/// returns.
+///
+/// Only async-signal-safe system calls here: verify is multi-threaded, and a forked child
+/// may find another thread's lock held for ever.
+fn split_off_reaper(status: libc::c_int) -> std::io::Result<()> {
+    // SAFETY: plain system calls on this process, with valid arguments; see each one.
+    unsafe {
+        // Orphans of the example's tree become this process's children, not init's.
+        if libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        match libc::fork() {
+            -1 => Err(std::io::Error::last_os_error()),
+            0 => {
+                // The example: a process group of its own, for the signals the expected file
+                // sends. The reaper sets it too, so that neither has to wait for the other.
+                libc::setpgid(0, 0);
+                // Not inherited by the example: only the reaper waits for orphans.
+                libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+                Ok(())
+            }
+            example => reap(example, status),
+        }
+    }
+}
+
+/// The reaper: tells verify the example's pid and, later, its wait status; reaps every
+/// process of the tree; exits when none is left.
+///
+/// # Safety
+/// Only in the child forked by `split_off_reaper`.
+unsafe fn reap(example: libc::pid_t, status: libc::c_int) -> ! {
+    // SAFETY: async-signal-safe system calls only; the handler only calls kill.
+    unsafe {
+        libc::setpgid(example, example);
+        EXAMPLE_GROUP.store(example, Ordering::SeqCst);
+        // Should verify die (killed), its reaper kills the example's group rather than let it
+        // run on unwatched.
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = parent_died as *const () as libc::sighandler_t;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut());
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGHUP, 0, 0, 0);
+        // Hold nothing but the status pipe: the example's output pipes must close when its
+        // tree is gone, and std's exec-error pipe when the example's exec succeeds.
+        close_all_but(status);
+        send(status, STARTED, example);
+        loop {
+            let mut raw = 0;
+            let pid = libc::waitpid(-1, &mut raw, 0);
+            if pid == example {
+                send(status, EXITED, raw);
+            } else if pid == -1 && *libc::__errno_location() != libc::EINTR {
+                // ECHILD: no process of the tree is left.
+                libc::_exit(0);
+            }
+        }
+    }
+}
+
+/// Closes every descriptor of this process but `keep`.
+///
+/// # Safety
+/// Only in a forked child that owns no descriptor it needs besides `keep`.
+unsafe fn close_all_but(keep: libc::c_int) {
+    // SAFETY: close_range closes descriptors only; the fallback loop does the same.
+    unsafe {
+        let low = libc::syscall(libc::SYS_close_range, 0u32, (keep - 1) as u32, 0u32);
+        let high = libc::syscall(libc::SYS_close_range, (keep + 1) as u32, u32::MAX, 0u32);
+        if low != 0 || high != 0 {
+            // Kernels before 5.9 lack close_range.
+            for fd in 0..1024 {
+                if fd != keep {
+                    libc::close(fd);
+                }
+            }
+        }
+    }
+}
+
+/// One record to verify: two native-endian `i32`s in one write (under `PIPE_BUF`, so atomic).
+///
+/// # Safety
+/// `fd` is the status pipe's write end.
+unsafe fn send(fd: libc::c_int, tag: i32, value: i32) {
+    let mut record = [0u8; 8];
+    record[..4].copy_from_slice(&tag.to_ne_bytes());
+    record[4..].copy_from_slice(&value.to_ne_bytes());
+    // SAFETY: `record` is 8 readable bytes.
+    unsafe { libc::write(fd, record.as_ptr().cast(), record.len()) };
+}
+
+/// Reads one record of the reaper's; `None` once it has exited (end of the pipe).
+fn read_record(pipe: &mut impl Read) -> Option<(i32, i32)> {
+    let mut record = [0u8; 8];
+    pipe.read_exact(&mut record).ok()?;
+    let tag = i32::from_ne_bytes(record[..4].try_into().expect("4 bytes"));
+    let value = i32::from_ne_bytes(record[4..].try_into().expect("4 bytes"));
+    Some((tag, value))
+}
+
+/// Reads one stream in chunks: keeps its first lines as [`crate::output`] bounds them, counts
+/// the rest, and reports what it cut when the stream closes.
 fn read_lines(
-    pipe: impl Read + Send + 'static,
+    mut pipe: impl Read + Send + 'static,
     stream: Stream,
     start: Instant,
     events: Sender<Event>,
 ) {
     thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut buffer = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        let mut reader = Lines::default();
         loop {
-            buffer.clear();
-            match reader.read_until(b'\n', &mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let at = start.elapsed();
-                    let text = String::from_utf8_lossy(&buffer);
-                    let text = text.trim_end_matches(['\n', '\r']).to_string();
-                    if events.send(Event::Line(stream, Line { text, at })).is_err() {
-                        return;
-                    }
+            let n = match pipe.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            let at = start.elapsed();
+            for text in reader.feed(&chunk[..n]) {
+                if events.send(Event::Line(stream, Line { text, at })).is_err() {
+                    return;
                 }
             }
         }
-        let _ = events.send(Event::Closed);
+        if let Some(text) = reader.finish() {
+            let at = start.elapsed();
+            let _ = events.send(Event::Line(stream, Line { text, at }));
+        }
+        let _ = events.send(Event::Closed(stream, reader.cut));
     });
 }
 
-/// Whether process `pid` has not exited yet (an exited one stays a zombie until reaped).
-fn running(pid: Pid) -> bool {
-    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
-    waitid(Id::Pid(pid), flags) == Ok(WaitStatus::StillAlive)
+/// Splits a stream's bytes into the lines verify keeps.
+#[derive(Default)]
+struct Lines {
+    /// The start of the line being read, at most `LINE_BYTES` of it.
+    partial: Vec<u8>,
+    /// The whole length of the line being read.
+    length: usize,
+    kept_lines: usize,
+    kept_bytes: usize,
+    cut: Cut,
 }
 
-/// After the example exited: reaps the zombies of its group, waits up to `LEFTOVER_GRACE`
-/// for the living to end, then kills what is left and names it.
-fn sweep(group: i32) -> Vec<String> {
-    let until = Instant::now() + LEFTOVER_GRACE;
-    loop {
-        reap(group);
-        let alive = live_members(group);
-        if alive.is_empty() {
-            return Vec::new();
+impl Lines {
+    /// The lines that `bytes` completes and that are kept, as printable text.
+    fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+        let mut done = Vec::new();
+        for piece in bytes.split_inclusive(|&b| b == b'\n') {
+            let (body, ends) = match piece.strip_suffix(b"\n") {
+                Some(body) => (body, true),
+                None => (piece, false),
+            };
+            self.length += body.len();
+            let room = output::LINE_BYTES.saturating_sub(self.partial.len());
+            self.partial
+                .extend_from_slice(&body[..body.len().min(room)]);
+            if ends && let Some(text) = self.end_line(1) {
+                done.push(text);
+            }
         }
-        if Instant::now() >= until {
-            let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
-            thread::sleep(Duration::from_millis(50));
-            reap(group);
-            return alive;
+        done
+    }
+
+    /// The last line, when the stream ends without a newline.
+    fn finish(&mut self) -> Option<String> {
+        if self.length == 0 {
+            return None;
         }
-        thread::sleep(Duration::from_millis(20));
+        self.end_line(0)
+    }
+
+    fn end_line(&mut self, newline: usize) -> Option<String> {
+        let length = std::mem::take(&mut self.length);
+        let bytes = std::mem::take(&mut self.partial);
+        if self.cut.lines > 0
+            || self.kept_lines >= output::KEPT_LINES
+            || self.kept_bytes + bytes.len() > output::KEPT_BYTES
+        {
+            self.cut.lines += 1;
+            self.cut.bytes += (length + newline) as u64;
+            return None;
+        }
+        self.kept_lines += 1;
+        self.kept_bytes += bytes.len();
+        let body = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
+        let mut text = output::printable(body);
+        if length > output::LINE_BYTES {
+            self.cut.long_lines += 1;
+            text.push_str(&format!(
+                "… [a line of {} bytes, cut]",
+                output::grouped(length as u64)
+            ));
+        }
+        Some(text)
     }
 }
 
-/// Reaps every exited child in the process group (they are ours as the subreaper).
-fn reap(group: i32) {
-    while let Ok(status) = waitpid(Pid::from_raw(-group), Some(WaitPidFlag::WNOHANG)) {
-        if status == WaitStatus::StillAlive {
-            break;
-        }
-    }
+/// A process as `/proc` shows it.
+struct Process {
+    pid: i32,
+    ppid: i32,
+    #[cfg(test)]
+    group: i32,
+    name: String,
+    zombie: bool,
 }
 
-/// The processes of `group` that are alive (not zombies), as `pid (name)`.
-pub fn live_members(group: i32) -> Vec<String> {
+/// Every process on the machine, from `/proc/PID/stat`.
+fn processes() -> Vec<Process> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let mut alive = Vec::new();
+    let mut found = Vec::new();
     for entry in entries.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -290,23 +597,66 @@ pub fn live_members(group: i32) -> Vec<String> {
         else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        // Bytes, not text: a program may give itself a name that is not UTF-8.
+        let Ok(stat) = std::fs::read(format!("/proc/{pid}/stat")) else {
             continue;
         };
         // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+        let (Some(open), Some(close)) = (
+            stat.iter().position(|&b| b == b'('),
+            stat.iter().rposition(|&b| b == b')'),
+        ) else {
             continue;
         };
-        let name = &stat[open + 1..close];
-        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        let (Some(state), Some(pgrp)) = (fields.first(), fields.get(2)) else {
+        let rest = String::from_utf8_lossy(&stat[close + 1..]);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let (Some(state), Some(Ok(ppid)), Some(Ok(group))) = (
+            fields.first(),
+            fields.get(1).map(|f| f.parse::<i32>()),
+            fields.get(2).map(|f| f.parse::<i32>()),
+        ) else {
             continue;
         };
-        if pgrp.parse::<i32>() == Ok(group) && !matches!(*state, "Z" | "X") {
-            alive.push(format!("{pid} ({name})"));
+        #[cfg(not(test))]
+        let _ = group;
+        found.push(Process {
+            pid,
+            ppid,
+            #[cfg(test)]
+            group,
+            name: output::printable(&stat[open + 1..close]),
+            zombie: matches!(*state, "Z" | "X"),
+        });
+    }
+    found
+}
+
+/// The living (not zombie) descendants of `root`.
+fn descendants(root: i32) -> Vec<Process> {
+    let all = processes();
+    let mut tree = std::collections::HashSet::from([root]);
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for process in &all {
+            if tree.contains(&process.ppid) && tree.insert(process.pid) {
+                grew = true;
+            }
         }
     }
-    alive
+    all.into_iter()
+        .filter(|p| p.pid != root && tree.contains(&p.pid) && !p.zombie)
+        .collect()
+}
+
+/// The processes of `group` that are alive (not zombies), as `pid (name)`.
+#[cfg(test)]
+pub fn live_members(group: i32) -> Vec<String> {
+    processes()
+        .into_iter()
+        .filter(|p| p.group == group && !p.zombie)
+        .map(|p| format!("{} ({})", p.pid, p.name))
+        .collect()
 }
 
 /// Writes an executable shell script for a test. A child process writes it, so that the file
@@ -486,19 +836,182 @@ mod tests {
             outcome.elapsed
         );
     }
+}
+
+/// Programs that do their worst, and the bounds the runner keeps all the same.
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    fn sh(name: &str, script: &str, deadline: f64) -> (Outcome, Duration) {
+        let dir = std::env::temp_dir();
+        let program = dir.join(format!("xtask-hostile-{name}-{}.sh", std::process::id()));
+        write_script(&program, script);
+        let plan = RunSpec {
+            deadline: Duration::from_secs_f64(deadline),
+            ..RunSpec::default()
+        };
+        let started = Instant::now();
+        let outcome = run(&program, &dir, &plan, &AtomicBool::new(false)).unwrap();
+        let took = started.elapsed();
+        let _ = std::fs::remove_file(&program);
+        (outcome, took)
+    }
+
+    /// Whether a process whose command line holds `marker` is alive (not a zombie).
+    fn alive(marker: &str) -> Vec<i32> {
+        processes()
+            .into_iter()
+            .filter(|p| !p.zombie)
+            .filter(|p| {
+                std::fs::read(format!("/proc/{}/cmdline", p.pid))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(marker))
+            })
+            .map(|p| p.pid)
+            .collect()
+    }
 
     #[test]
-    fn an_exited_example_is_not_running_but_keeps_its_pid_until_reaped() {
-        let mut child = Command::new("true").process_group(0).spawn().unwrap();
-        let pid = Pid::from_raw(i32::try_from(child.id()).unwrap());
-        let until = Instant::now() + Duration::from_secs(5);
-        while running(pid) && Instant::now() < until {
-            thread::sleep(Duration::from_millis(5));
-        }
-        assert!(!running(pid), "`true` exits at once");
-        // Still a zombie: the pid, and the group id with it, cannot be given to another.
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-        assert!(stat.contains(") Z "), "{stat}");
-        assert!(child.wait().unwrap().success());
+    fn endless_output_is_kept_in_part_and_counted() {
+        let (outcome, took) = sh("endless", "yes spam", 1.0);
+        assert!(outcome.timed_out);
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        assert_eq!(outcome.stdout.len(), output::KEPT_LINES);
+        assert!(outcome.stdout.iter().all(|l| l.text == "spam"));
+        assert!(outcome.stdout_cut.lines > 1000, "{:?}", outcome.stdout_cut);
+        assert_eq!(
+            outcome.stdout_cut.bytes,
+            outcome.stdout_cut.lines * 5,
+            "each line not kept is counted with its newline"
+        );
+    }
+
+    #[test]
+    fn one_endless_line_is_kept_to_its_first_bytes() {
+        let (outcome, took) = sh("endless-line", "yes | tr -d '\\n'", 1.0);
+        assert!(outcome.timed_out);
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        assert_eq!(outcome.stdout.len(), 1);
+        let text = &outcome.stdout[0].text;
+        assert!(text.starts_with("yyyy"), "{}", &text[..20]);
+        assert!(text.len() < output::LINE_BYTES + 100, "{}", text.len());
+        assert!(text.contains("bytes, cut]"), "{}", &text[text.len() - 60..]);
+        assert_eq!(outcome.stdout_cut.long_lines, 1);
+    }
+
+    #[test]
+    fn a_million_character_line_is_cut_and_the_lines_after_it_kept() {
+        let (outcome, _) = sh(
+            "long-line",
+            "head -c 1000000 /dev/zero | tr '\\0' x; echo; echo after",
+            5.0,
+        );
+        assert_eq!(outcome.ended, Ended::Code(0));
+        assert_eq!(outcome.stdout.len(), 2);
+        assert!(
+            outcome.stdout[0]
+                .text
+                .ends_with("… [a line of 1,000,000 bytes, cut]")
+        );
+        assert_eq!(outcome.stdout[1].text, "after");
+        assert_eq!(outcome.stdout_cut.long_lines, 1);
+        assert_eq!(outcome.stdout_cut.lines, 0);
+    }
+
+    #[test]
+    fn invalid_utf8_and_escapes_become_printable_text() {
+        let (outcome, _) = sh(
+            "bytes",
+            "printf 'bad \\377\\376 \\033[31mred\\033[0m\\r\\n'; printf 'bell\\007' >&2",
+            5.0,
+        );
+        assert_eq!(outcome.stdout[0].text, "bad \\xff\\xfe \\e[31mred\\e[0m");
+        assert_eq!(outcome.stderr[0].text, "bell\\x07");
+    }
+
+    #[test]
+    fn a_program_that_closes_its_output_and_runs_on_ends_at_its_deadline() {
+        let (outcome, took) = sh(
+            "closed",
+            "echo before; exec >&- 2>&-; while :; do :; done",
+            1.0,
+        );
+        assert!(outcome.timed_out);
+        assert_eq!(outcome.ended, Ended::Signal(9));
+        assert_eq!(outcome.stdout.len(), 1);
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+    }
+
+    #[test]
+    fn a_program_that_ignores_sigterm_and_sigint_still_ends_at_its_deadline() {
+        let dir = std::env::temp_dir();
+        let program = dir.join(format!("xtask-hostile-term-{}.sh", std::process::id()));
+        write_script(
+            &program,
+            "trap '' TERM INT HUP; echo ready; while :; do sleep 0.05; done",
+        );
+        let plan = RunSpec {
+            deadline: Duration::from_secs(1),
+            signal: Some(crate::spec::SignalPlan {
+                signal: Signal::SIGTERM,
+                when: SignalWhen::At(0.2),
+            }),
+            ..RunSpec::default()
+        };
+        let started = Instant::now();
+        let outcome = run(&program, &dir, &plan, &AtomicBool::new(false)).unwrap();
+        let _ = std::fs::remove_file(&program);
+        assert!(outcome.timed_out);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn grandchildren_that_leave_the_group_and_session_are_found_and_killed() {
+        let marker = format!("31.{}", std::process::id());
+        let (outcome, took) = sh(
+            "setsid",
+            &format!(
+                "setsid sleep {marker}1 & setsid sh -c 'sleep {marker}2 &' ; nohup sleep {marker}3 >/dev/null 2>&1 & sleep 0.2; echo parent done"
+            ),
+            10.0,
+        );
+        assert_eq!(outcome.ended, Ended::Code(0));
+        assert_eq!(outcome.leftovers.len(), 3, "{:?}", outcome.leftovers);
+        assert!(took < Duration::from_secs(6), "took {took:?}");
+        assert_eq!(
+            alive(&marker),
+            Vec::<i32>::new(),
+            "every escapee was killed"
+        );
+    }
+
+    #[test]
+    fn an_escaped_grandchild_is_killed_at_the_deadline_too() {
+        let marker = format!("32.{}", std::process::id());
+        let (outcome, took) = sh(
+            "setsid-hang",
+            &format!("setsid sh -c 'sleep {marker} &'; sleep 30"),
+            0.5,
+        );
+        assert!(outcome.timed_out);
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        assert_eq!(alive(&marker), Vec::<i32>::new());
+    }
+
+    #[test]
+    fn a_fork_of_many_children_is_reaped_whole() {
+        let marker = format!("33.{}", std::process::id());
+        let (outcome, took) = sh(
+            "many",
+            &format!("for i in $(seq 100); do sleep {marker} & done; echo forked"),
+            10.0,
+        );
+        assert_eq!(outcome.leftovers.len(), 100, "{}", outcome.leftovers.len());
+        assert!(took < Duration::from_secs(6), "took {took:?}");
+        assert_eq!(alive(&marker), Vec::<i32>::new());
     }
 }

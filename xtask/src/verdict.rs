@@ -3,7 +3,7 @@
 
 use crate::checks::Evidence;
 use crate::matcher;
-use crate::output::Line;
+use crate::output::{self, Line};
 use crate::runner::{Ended, Outcome};
 use crate::spec::Spec;
 
@@ -73,7 +73,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         fail(
             "deadline".into(),
             format!(
-                "timed out after {:.0} s; its process group was killed",
+                "timed out after {:.0} s; its processes were killed",
                 spec.run.deadline.as_secs_f64()
             ),
             Reason::Deadline,
@@ -105,17 +105,45 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         if let Some(line) = all.into_iter().find(|l| never.item.fits(&l.text)) {
             fail(
                 format!("[never] `{}` ({file}:{})", never.item, never.line),
-                format!("`{}` appeared", line.text),
+                format!(
+                    "`{}` appeared",
+                    output::shorten(&line.text, output::quote_width())
+                ),
                 Reason::Never,
             );
         }
     }
     let mut values = Vec::new();
     let mut streams_fit = true;
-    for (name, items, lines, reason) in [
-        ("stdout", &spec.stdout, &outcome.stdout, Reason::Stdout),
-        ("stderr", &spec.stderr, &outcome.stderr, Reason::Stderr),
+    for (name, items, lines, cut, reason) in [
+        (
+            "stdout",
+            &spec.stdout,
+            &outcome.stdout,
+            outcome.stdout_cut,
+            Reason::Stdout,
+        ),
+        (
+            "stderr",
+            &spec.stderr,
+            &outcome.stderr,
+            outcome.stderr_cut,
+            Reason::Stderr,
+        ),
     ] {
+        if !cut.is_empty() {
+            // What was not kept cannot be judged: say so rather than judge a part as the whole.
+            streams_fit = false;
+            fail(
+                format!("[{name}] ({file})"),
+                format!(
+                    "{name} is more than verify keeps: {}. Only a whole output is judged: print less",
+                    cut.describe()
+                ),
+                reason,
+            );
+            continue;
+        }
         match matcher::match_stream(items, lines) {
             Ok(captures) => values.extend(captures),
             Err(why) => {
@@ -176,6 +204,8 @@ mod tests {
             pid: 100,
             stdout: lines(stdout),
             stderr: Vec::new(),
+            stdout_cut: Default::default(),
+            stderr_cut: Default::default(),
             ended: Ended::Code(0),
             elapsed: Duration::from_secs_f64(elapsed),
             timed_out: false,
