@@ -61,7 +61,7 @@ pub fn text(
     );
     out.push_str("Always checked:\n");
     out.push_str(&format!(
-        "  - it ends with exit status {} within {:.0} s (else its process group is killed), and leaves no process running\n",
+        "  - it ends with exit status {} within {:.0} s (else its processes are killed), and leaves no process running\n",
         spec.run.exit,
         spec.run.deadline.as_secs_f64()
     ));

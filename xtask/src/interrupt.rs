@@ -1,5 +1,5 @@
 //! Ctrl-C and SIGTERM for verify: the signal only raises a flag; whoever runs an example sees
-//! it, kills the example's whole process group, reaps it, and stops taking new work.
+//! it, kills every process of the example, reaps them, and stops taking new work.
 //!
 //! The examples run in process groups of their own, so a Ctrl-C typed in the terminal reaches
 //! only verify (and cargo): without this, they would be left running, orphaned.
