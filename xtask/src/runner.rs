@@ -173,9 +173,16 @@ pub fn run(
         gone: false,
     };
     let (timed_out, interrupted) = run.watch(plan, start, stop);
-    let (raw, elapsed) = run
-        .exit
-        .ok_or("the example's reaper ended without its status")?;
+    let Some((raw, elapsed)) = run.exit else {
+        // Only a program that killed its own reaper gets here. Its orphans are now verify's
+        // (a subreaper too): its group, at least, is killed.
+        let _ = killpg(run.group, Signal::SIGKILL);
+        let _ = run.reaper.wait();
+        return Err(format!(
+            "{} killed the process that watched it, so its end is unknown",
+            program.display()
+        ));
+    };
     let leftovers = run.sweep();
     run.drain();
     let status = ExitStatus::from_raw(raw);
@@ -869,6 +876,38 @@ mod hostile {
             })
             .map(|p| p.pid)
             .collect()
+    }
+
+    #[test]
+    fn a_program_that_cannot_start_is_an_error_not_a_hang() {
+        let dir = std::env::temp_dir();
+        let missing = dir.join("xtask-hostile-no-such-program");
+        let started = Instant::now();
+        let run = run(&missing, &dir, &RunSpec::default(), &AtomicBool::new(false));
+        assert!(run.unwrap_err().contains("cannot start"));
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_program_that_kills_its_watcher_is_an_error_and_its_group_is_killed() {
+        let marker = format!("34.{}", std::process::id());
+        let dir = std::env::temp_dir();
+        let program = dir.join(format!("xtask-hostile-parricide-{}.sh", std::process::id()));
+        write_script(
+            &program,
+            &format!("sleep {marker} & kill -9 $PPID; sleep 30"),
+        );
+        let started = Instant::now();
+        let outcome = run(&program, &dir, &RunSpec::default(), &AtomicBool::new(false));
+        let _ = std::fs::remove_file(&program);
+        assert!(
+            outcome
+                .unwrap_err()
+                .contains("killed the process that watched it")
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        thread::sleep(Duration::from_millis(100));
+        assert_eq!(alive(&marker), Vec::<i32>::new());
     }
 
     #[test]
