@@ -2,7 +2,8 @@
 //!
 //! Each way starts all eight threads before it waits for any, so the subtasks' quarter
 //! seconds overlap and a way takes about 0.25 s. The global is a `static AtomicU64`: a plain
-//! `static mut` would need `unsafe` for every touch, and `fetch_add` adds in one indivisible
+//! `static mut` would need `unsafe` for every read and write (since Rust 1.82 only taking its
+//! address, with `&raw const` or `&raw mut`, is safe), and `fetch_add` adds in one indivisible
 //! step, so no sum is lost the way lesson 04's separate load and store lost updates. Main
 //! reads it only after joining every thread, and `join` orders each thread's writes before
 //! that read, so `Relaxed` is enough. The second way needs no shared state at all: the

@@ -5,10 +5,12 @@
 //! `pool.rs`, and the [`IMapIterator`] they return.
 //!
 //! Python twin: `Pool.imap`, `Pool.imap_unordered` and `multiprocessing.pool.IMapIterator`.
-//! As in CPython, `imap` returns at once and a thread of its own (CPython's task handler)
-//! reads the items and queues the tasks. Unlike CPython, that thread stays at most a window
-//! of tasks ahead of the consumer ([`WINDOW_PER_WORKER`] per worker), so an endless iterator
-//! works and memory stays flat however many items there are.
+//! As in CPython, `imap` returns at once and another thread reads the items and queues the
+//! tasks: here a feeder thread of the call's own, in CPython the pool's one task-handler
+//! thread. Unlike CPython's task handler, which reads the whole iterable as soon as it takes
+//! the call, the feeder stays at most a window of tasks ahead of the consumer
+//! ([`WINDOW_PER_WORKER`] per worker), so an endless iterator works and memory stays flat
+//! however many items there are.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -942,7 +944,8 @@ mod tests {
 
 /// Model checks (shuttle) of the feeder, the consumer and the pool's life cycle racing. Run
 /// with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p lesson06
-/// --lib models`. A deadlock in any interleaving fails the model.
+/// --lib models`. Each model is sampled (1,000 random or PCT schedules), and a deadlock in
+/// any schedule tried fails it.
 #[cfg(all(test, shuttle))]
 mod models {
     use super::*;

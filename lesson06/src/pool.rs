@@ -64,7 +64,9 @@ pub enum PoolError {
     /// `successful` was asked before the task finished. Python raises `ValueError`.
     NotReady,
     /// The operating system could not start a thread the call needed (`imap`'s feeder
-    /// thread); the message is the OS error's. Python raises the `OSError`.
+    /// thread); the message is the OS error's. Python has no such error: CPython's `imap`
+    /// starts no thread, since the pool's task-handler thread, started with the pool, reads
+    /// the items.
     Spawn(String),
 }
 
@@ -443,9 +445,10 @@ impl fmt::Debug for ThreadPool {
 }
 
 impl Default for ThreadPool {
-    /// Python: `ThreadPool()`: one worker per logical CPU there (`os.cpu_count()`), one per
-    /// CPU the program may use here ([`thread::available_parallelism`], which on Linux also
-    /// honours CPU affinity and cgroup quotas).
+    /// Python: `ThreadPool()`: one worker per CPU there (`os.cpu_count()`, every CPU of the
+    /// machine, up to 3.12; `os.process_cpu_count()`, which honours the CPU affinity, from
+    /// 3.13), one per CPU the program may use here ([`thread::available_parallelism`], which
+    /// on Linux honours CPU affinity and cgroup quotas).
     fn default() -> Self {
         ThreadPool::new(std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
     }
@@ -463,10 +466,13 @@ impl ThreadPool {
         Self::try_new(workers).unwrap_or_else(|error| panic!("{error}"))
     }
 
-    /// Python: `ThreadPool(processes=workers)`, which raises `ValueError` for 0 workers and
-    /// `OSError` when a worker cannot start. Returns those as an `io::Error` (kind
-    /// `InvalidInput` for 0 workers; the OS error when a thread cannot start). The threads
-    /// started before a failure are shut down and joined first, so nothing leaks.
+    /// Python: `ThreadPool(processes=workers)`, which raises `ValueError` for 0 workers. When
+    /// a worker cannot start, CPython's `Thread.start` raises `RuntimeError: can't start new
+    /// thread`, and `ThreadPool`'s clean-up then fails with `AttributeError` (it calls
+    /// `terminate()`, which a `DummyProcess` lacks), leaving the workers already started
+    /// alive. This returns an `io::Error` for both (kind `InvalidInput` for 0 workers; the OS
+    /// error when a thread cannot start). The threads started before a failure are shut down
+    /// and joined first, so none is left running.
     pub fn try_new(workers: usize) -> io::Result<Self> {
         Self::build(workers, None, &mut |builder, body| builder.spawn(body))
     }
@@ -555,8 +561,11 @@ impl ThreadPool {
             }
         }
         if let Some(error) = failure {
-            // Python's `Pool` does the same since bpo-19675: no thread outlives a failed start.
-            // Nothing was queued, so every thread started ends at once.
+            // CPython's `Pool` tries the same since bpo-19675: it calls `terminate()` on each
+            // worker started, then joins them. That works for worker processes, but a
+            // `ThreadPool` worker is a `DummyProcess`, which has no `terminate`: the clean-up
+            // raises `AttributeError` and the started workers stay alive. Here nothing was
+            // queued, so every thread started ends at once.
             shared.terminate();
             for handle in handles {
                 let _ = handle.join();
@@ -2401,12 +2410,13 @@ pub(crate) mod tests {
     }
 }
 
-/// Model checks (shuttle): every interleaving that matters, not just the ones a stress test
-/// happens to hit. Run with
+/// Model checks (shuttle): schedules a stress test rarely hits. The three `AsyncResult` models
+/// try every interleaving (`check_dfs`); the other five are sampled (1,000 random or PCT
+/// schedules each). Run with
 /// `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p lesson06 --lib models`.
 /// shuttle's `Condvar::wait_timeout` never times out and its clock does not move, so the
 /// timed waits are not modelled here (the tests above cover them); the models are the untimed
-/// races. A deadlock in any interleaving fails the model.
+/// races. A deadlock in any schedule tried fails the model.
 #[cfg(all(test, shuttle))]
 mod models {
     use super::*;
@@ -2603,7 +2613,7 @@ mod models {
         );
     }
 
-    /// Two tasks that join their own pool (defect 9) get an error in every interleaving.
+    /// Two tasks that join their own pool (defect 9) get an error in every schedule tried.
     #[test]
     fn join_from_own_workers() {
         shuttle::check_random(

@@ -1,5 +1,6 @@
 //! The lesson libraries' deeper tests: `cargo xtask models` runs their shuttle models (every
-//! interleaving that matters, not just the ones a stress test happens to hit), and
+//! interleaving of the small ones, a thousand or more random and PCT schedules of each of the
+//! others: schedules a stress test rarely hits), and
 //! `cargo xtask mutants` runs cargo-mutants over the library files, to show that the tests
 //! catch a broken library.
 

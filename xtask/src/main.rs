@@ -67,7 +67,7 @@ progress          checks every exercise: how many are done, and the next one
 lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
 readme            writes each lesson README's examples table from its examples.txt
 book              builds the course as an mdBook (target/book/html); --open opens it, --check opens every page in headless Chromium
-models            model-checks the lesson libraries with shuttle (every interleaving that matters)
+models            model-checks the lesson libraries with shuttle (exhaustively or by sampling)
 mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
 
 /// Examples mostly sleep, and those that compute compare like with like in the same run, so

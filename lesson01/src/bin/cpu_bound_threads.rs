@@ -46,15 +46,16 @@ const TRIALS: usize = 7;
 
 /// Python's `task(n)`: the sum of squares below `n`, a pure computation with no IO.
 ///
-/// `black_box` hides the value of `i` from the optimiser: without it a release build could
-/// replace the loop with a formula and finish in no time. Sums wrap at 2^64 (Python's
-/// integers grow instead), which changes nothing here: every run computes the same thing.
+/// `black_box` keeps the optimiser from removing the loop: without it a release build could
+/// replace the loop with a formula and finish in no time. It is best-effort: std does not
+/// promise that it blocks every optimisation. Sums wrap at 2^64 (Python's integers grow
+/// instead), which changes nothing here: every run computes the same thing.
 ///
-/// `inline(never)` makes the three ways run the very same machine code. An optimised build
-/// would otherwise put a copy of the loop into each caller, and copies at different
-/// addresses can run at different speeds, as a CPU fetches and caches code in aligned
-/// blocks: the serial run, the threads and the processes would not be compared like with
-/// like.
+/// `inline(never)` asks for one copy of the loop, so that the three ways run the same machine
+/// code (a hint: the compiler may ignore it). An optimised build would otherwise put a copy
+/// of the loop into each caller, and copies at different addresses can run at different
+/// speeds, as a CPU fetches and caches code in aligned blocks: the serial run, the threads
+/// and the processes would not be compared like with like.
 #[inline(never)]
 fn task(n: u64) -> u64 {
     let mut total: u64 = 0;

@@ -100,8 +100,10 @@ fn main() {
         balance.load(Ordering::Relaxed)
     );
 
-    // The Rust way for a lone counter: one atomic read-modify-write, no lock at all. Its window
-    // is inside one instruction, which no other thread's write can split.
+    // The Rust way for a lone counter: one atomic read-modify-write, no lock at all, which no
+    // other thread's write can split. It is one operation, not always one instruction: x86-64
+    // has a `lock`ed add, while an AArch64 CPU without LSE retries a load-exclusive and
+    // store-exclusive pair until no other write came between them.
     let balance = AtomicI64::new(0);
     run(|delta| {
         balance.fetch_add(delta, Ordering::Relaxed);

@@ -8,8 +8,10 @@
 //!
 //! Two lines are not in the Python. Leaving Python's `with ThreadPool()` block calls
 //! `terminate()`, which throws away a task no worker has started yet: there the `wait()` is
-//! what makes `This is a worker thread` appear at all. Dropping a `lesson06::ThreadPool` waits
-//! for every task instead, so the line would appear with or without the `wait()`. What still
+//! what makes sure `This is a worker thread` appears (without it, a worker takes the task
+//! before `terminate()` or not, a race that goes either way from run to run). Dropping a
+//! `lesson06::ThreadPool` waits for every task instead, so the line would appear with or
+//! without the `wait()`. What still
 //! shows the wait is the order: main's own line, printed after `wait()` returns, comes after
 //! the worker's. For that order to depend on the wait alone, the task first blocks for a
 //! moment; without it a worker often prints before main even when main does not wait.
@@ -34,7 +36,8 @@ fn task() {
 /// can pass on a `PoolError` (submitting to a closed pool is an error, where Python raises).
 fn main() -> Result<(), PoolError> {
     // One worker per CPU the program may use (`available_parallelism()`), as Python's
-    // `ThreadPool()` has one per `os.cpu_count()`.
+    // `ThreadPool()` has one per `os.process_cpu_count()` from 3.13 (per `os.cpu_count()`
+    // up to 3.12).
     let pool = ThreadPool::default();
     // The function itself is passed: no `args=()` needed.
     let async_result = pool.apply_async(task)?;

@@ -23,7 +23,8 @@ fn task(arg: i32) -> i32 {
 }
 
 fn main() -> Result<(), PoolError> {
-    // one worker per CPU, as `ThreadPool()` in Python
+    // one worker per CPU the program may use (`available_parallelism()`), as `ThreadPool()`
+    // has one per `os.process_cpu_count()` from Python 3.13 (per `os.cpu_count()` up to 3.12)
     let pool = ThreadPool::default();
     // As in Python, the items go to the workers in chunks: with 10 items and 2 workers, 2 at a
     // time (`chunksize` defaults to a quarter of each worker's share of the items, rounded up;

@@ -94,8 +94,9 @@ fn main() -> ExitCode {
     // the child process runs the task (Python: `Process(target=task).start()`)
     // SAFETY: fork is safe to call here because this process has only one thread so far. In a
     // program with threads, the child gets a copy of the calling thread only: a lock another
-    // thread held at that instant (the allocator's, stdout's) stays locked in the child forever.
-    // So fork first, start threads after.
+    // thread held at that instant (stdout's, or one of the program's own) stays locked in the
+    // child forever. (glibc re-initialises its allocator's locks in the child; stdout's and
+    // the program's own get no such care.) So fork first, start threads after.
     match unsafe { fork() }.expect("fork failed") {
         ForkResult::Child => {
             die_with_parent(parent);
