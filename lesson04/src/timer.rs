@@ -137,8 +137,8 @@ impl Timer {
 
     /// Python: `timer.cancel()`. Stops the timer if its function has not started. Returns `true`
     /// if the function will never run (now, or an earlier cancel, won), `false` if it already
-    /// started (the deadline won the race). Either way, as in Python, [`is_finished`]
-    /// (Timer::is_finished) is `true` from now on.
+    /// started (the deadline won the race). Either way, as in Python,
+    /// [`is_finished`](Timer::is_finished) is `true` from now on.
     pub fn cancel(&self) -> bool {
         let mut state = self.shared.state();
         state.finished = true;
