@@ -7,6 +7,7 @@
 
 pub mod args;
 mod lesson;
+pub mod refused;
 pub mod sources;
 mod tour;
 
