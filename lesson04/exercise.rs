@@ -10,6 +10,11 @@
 //!    return once all have finished. The unprotected run then loses updates: its read and
 //!    its write are two steps, and another worker's write lands between them.
 //!    `Unprotected: balance=N` shows a number other than 0.
+//!    Two things to change here. The workers borrow `step` and the start line, and
+//!    `thread::spawn` refuses a closure that borrows (it wants `'static`, see lesson 02's
+//!    "Giving a thread its data"): spawn them inside `thread::scope`, whose threads may
+//!    borrow. And the start line, `Barrier::new(1)`, lets each worker through alone: make it
+//!    count every worker, so that all of them start together.
 //! 2. The protected run's step is still the unprotected read-then-write. Make it thread-safe,
 //!    with a mutex (std's `Mutex`, or `lesson04::Lock`) or a semaphore of 1
 //!    (`lesson04::Semaphore`), so that it prints `Protected: balance=0` while its four workers
@@ -101,6 +106,7 @@ fn workers() -> Vec<Worker> {
 fn run(name: &str, step: impl Fn(i64) + Sync) {
     // The start line holds each worker until as many workers as it counts have arrived. As
     // shipped it counts one: each worker goes straight through.
+    // TODO: once the workers run in threads, make the start line count all of them.
     let start_line = Barrier::new(1);
     // TODO: run each worker in a thread of its own, all of them at the same time, and return
     // only once every one has finished. As shipped, they run one after another.

@@ -49,7 +49,9 @@ fn main() {
     t.join().expect("the thread panicked");
 
     // Part 2, "Combining Threads". Each `println!` takes stdout's lock for its whole line,
-    // so lines from different threads never mix inside one line.
+    // so lines from different threads never mix inside one line. These closures need no
+    // `move`: they use no local variable, only constants, so they borrow nothing. A closure
+    // that used a local would need `move` (see lesson02/refused/spawn_without_move.rs).
     let t1 = thread::spawn(|| print_chars('A', 100));
     let t2 = thread::spawn(|| print_nums(1, 20));
     let t3 = thread::spawn(|| print_letters('C', 75));

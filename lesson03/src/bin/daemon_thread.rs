@@ -50,6 +50,8 @@ fn main() {
     // Python's `start()` returns only once the new thread is running; `spawn` returns at once.
     // So the thread tells main when it has started, or main could return before the thread had
     // logged anything at all (try removing the `recv`: sometimes `starting` vanishes too).
+    // A channel is a pipe between threads: the thread sends on `started_tx`, main waits on
+    // `started_rx`. Lesson 05 teaches channels; this is all this example needs of them.
     let (started_tx, started_rx) = mpsc::channel();
     log("Main    : before running thread");
     // `move` hands the argument and the sender to the thread (Python's `args=(1,)`).

@@ -23,6 +23,8 @@ fn main() {
     let mut native_id: Option<i32> = None;
     println!("{native_id:?}");
 
+    // A channel is a pipe between threads (lesson 05 teaches them): the thread sends its id on
+    // `tid_tx`, and main receives it on `tid_rx`.
     let (tid_tx, tid_rx) = mpsc::channel();
     let handle = thread::spawn(move || {
         // `gettid()` asks the kernel "which thread am I?". `as_raw` turns nix's `Pid` into the

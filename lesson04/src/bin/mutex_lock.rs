@@ -30,7 +30,11 @@ fn task(shared_lock: &Mutex<()>, ident: usize, value: f64) {
 }
 
 fn main() {
-    // `Arc` lets every thread own a handle to the same lock
+    // `Arc` lets every thread own a handle to the same lock: `thread::spawn` wants closures
+    // that own what they use (`'static`, lesson 02), so each thread moves in its own clone.
+    // `mutex_lock_scoped` lends the lock inside `thread::scope` instead, with no `Arc`. The
+    // Mutex guards no data here (`()`), only a section of code, as Python's Lock does;
+    // `race_condition` shows a Mutex that owns its data.
     let lock = Arc::new(Mutex::new(()));
     // The random values are drawn here, in the main thread, as Python draws `random()` while
     // building the argument tuples.

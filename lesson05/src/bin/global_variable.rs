@@ -36,12 +36,14 @@ fn task() {
 fn main() {
     let thread = thread::spawn(task);
     thread.join().expect("the thread panicked");
-    // Python prints `None` if the thread stored nothing.
-    match DATA
+    // Copy the value out first: the guard is a temporary of this statement, so the lock is
+    // released at its `;`. Locked inside the `match` below, it would be held through every arm.
+    let data = DATA
         .lock()
         .expect("no thread panicked holding the lock")
-        .as_deref()
-    {
+        .clone();
+    // Python prints `None` if the thread stored nothing.
+    match data.as_deref() {
         Some(data) => println!("{data}"),
         None => println!("None"),
     }

@@ -1,4 +1,4 @@
-//! # Three workers map a function over 0..2, and the pool waits for them
+//! # Three workers map a function over 0, 1 and 2, and the pool waits for them
 //!
 //! Ports rp "Using a ThreadPoolExecutor", with the `thread_function` of rp "Working with many
 //! threads".
