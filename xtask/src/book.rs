@@ -9,7 +9,7 @@ use crate::pages::{self, BreakView, ExamplePage};
 use crate::runner::{self, Outcome};
 use crate::verify::{self, Built, Job, Status, Task};
 use crate::{browser, explain, interrupt, verdict, workspace};
-use course::Lesson;
+use course::{Lesson, refused};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
@@ -121,6 +121,7 @@ pub fn pages_of(lessons: &[Lesson]) -> Vec<String> {
     pages.extend(
         [
             "exercises.md",
+            "refused.md",
             "python-to-rust.md",
             "pitfalls.md",
             "verify.md",
@@ -229,7 +230,7 @@ impl Writer<'_> {
         self.write("SUMMARY.md", &pages::summary(self.lessons))?;
         let readme = self.read("README.md")?;
         let sections = sections(&readme);
-        let moved = [EXERCISES, PITFALLS, PYTHON_TO_RUST];
+        let moved = [EXERCISES, REFUSED, PITFALLS, PYTHON_TO_RUST];
         let intro: String = sections
             .iter()
             .filter(|(heading, _)| !moved.iter().any(|m| heading.starts_with(m)))
@@ -251,6 +252,7 @@ impl Writer<'_> {
             "exercises.md",
             &self.exercises(section(&sections, EXERCISES)?)?,
         )?;
+        self.write("refused.md", &self.refused(section(&sections, REFUSED)?)?)?;
         let verify_readme = self.read("xtask/README.md")?;
         self.write(
             "verify.md",
@@ -344,6 +346,85 @@ impl Writer<'_> {
         .markdown())
     }
 
+    /// The page of the programs the compiler refuses: the README's section, then each listing
+    /// of each lesson, included from its file, with the message rustc gives for it now, at
+    /// this build, and whether its fixed text compiles.
+    fn refused(&self, intro: &str) -> Result<String, String> {
+        let title = "What the compiler refuses";
+        let mut out = pages::rewrite_links(&demote(intro, title), "", "", self.lessons);
+        let scratch = self
+            .src
+            .parent()
+            .unwrap_or(self.src)
+            .join("refused-scratch");
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        let version = Command::new(&rustc)
+            .arg("--version")
+            .output()
+            .map_err(|e| format!("cannot run rustc: {e}"))?;
+        let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
+        out.push_str(&format!(
+            "\nEach message below is what `{version}` printed when this book was built.\n"
+        ));
+        for lesson in self.lessons {
+            let package = &lesson.package;
+            let listings = refused::listings(&self.root.join(package))?;
+            if listings.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "\n## {}: {}\n",
+                package.replace("lesson", "Lesson "),
+                lesson.title
+            ));
+            for listing in listings {
+                let name = &listing.name;
+                let dir = scratch.join(package).join(name);
+                let refused =
+                    refused::compile(name, &listing.source, &dir.join("refused"), "human")?;
+                let said = if refused.status.success() {
+                    format!(
+                        "(nothing: this rustc compiles the listing, which `cargo test -p {package}` reports as a failure)\n"
+                    )
+                } else {
+                    String::from_utf8_lossy(&refused.stderr)
+                        .trim_end()
+                        .to_string()
+                        + "\n"
+                };
+                let fixed = listing.fixed()?;
+                let accepted = refused::compile(name, &fixed, &dir.join("fixed"), "human")?;
+                let fixed_verdict = if accepted.status.success() && accepted.stderr.is_empty() {
+                    "With the fix, it compiles, with no warning.".to_string()
+                } else {
+                    format!(
+                        "With the fix, rustc still says:\n\n```text\n{}```\n",
+                        String::from_utf8_lossy(&accepted.stderr)
+                    )
+                };
+                let fixes: String = listing
+                    .fixes
+                    .iter()
+                    .map(|(old, new)| {
+                        if new.is_empty() {
+                            format!("- remove `{old}`\n")
+                        } else {
+                            format!("- `{old}` becomes `{new}`\n")
+                        }
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "\n### {name}\n\n{}\n\n```rust,ignore\n{{{{#include {}{package}/refused/{name}.rs}}}}\n```\n\nrustc refuses it with {}:\n\n```text\n{}```\n\nThe fix:\n\n{fixes}\n{fixed_verdict}\n",
+                    listing.summary,
+                    self.root_from(""),
+                    listing.code,
+                    said,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The exercises page: the README's section, then each lesson's task as its file states it.
     fn exercises(&self, intro: &str) -> Result<String, String> {
         let mut out = pages::rewrite_links(&demote(intro, "Exercises"), "", "", self.lessons);
@@ -375,6 +456,7 @@ impl Writer<'_> {
 }
 
 const EXERCISES: &str = "## Exercises";
+const REFUSED: &str = "## What the compiler refuses";
 const PITFALLS: &str = "## Common pitfalls";
 const PYTHON_TO_RUST: &str = "## Python → Rust";
 
@@ -424,6 +506,37 @@ mod tests {
         assert!(found[1].1.contains("## not a heading"));
         assert_eq!(demote(&found[2].1, "Second"), "# Second\nb\n");
         assert!(section(&found, "## Three").is_err());
+    }
+
+    #[test]
+    fn the_refused_page_shows_each_listing_with_the_message_rustc_gives_now() {
+        let root = workspace::root();
+        let lessons = workspace::lessons(&root).unwrap();
+        let src =
+            std::env::temp_dir().join(format!("xtask-book-refused-{}/src", std::process::id()));
+        let writer = Writer {
+            root: &root,
+            src: &src,
+            lessons: &lessons,
+        };
+        let page = writer
+            .refused("## What the compiler refuses\nintro\n")
+            .unwrap();
+        let _ = std::fs::remove_dir_all(src.parent().unwrap());
+        for (package, name, code) in [
+            ("lesson02", "spawn_without_move", "error[E0373]"),
+            ("lesson04", "rc_not_send", "error[E0277]"),
+            ("lesson05", "static_mut_without_unsafe", "error[E0133]"),
+        ] {
+            assert!(
+                page.contains(&format!("\n### {name}\n")),
+                "{name} has no section"
+            );
+            assert!(page.contains(&format!("{package}/refused/{name}.rs}}}}")));
+            assert!(page.contains(code), "rustc's {code} is not on the page");
+        }
+        assert!(!page.contains("With the fix, rustc still says"));
+        assert_eq!(page.matches("With the fix, it compiles").count(), 7);
     }
 
     #[test]

@@ -18,6 +18,14 @@ pub fn page_of(repo_path: &str, lessons: &[Lesson]) -> Option<String> {
     if rest == "README.md" {
         return Some(format!("{package}/index.md"));
     }
+    // The programs the compiler refuses all live on one page, each under its own name.
+    if rest == "refused" || rest == "refused/" {
+        return Some("refused.md".into());
+    }
+    if let Some(file) = rest.strip_prefix("refused/") {
+        let name = file.strip_suffix(".rs")?;
+        return Some(format!("refused.md#{name}"));
+    }
     let name = rest.strip_prefix("src/bin/")?.strip_suffix(".rs")?;
     lesson
         .example(name)
@@ -159,6 +167,7 @@ pub fn summary(lessons: &[Lesson]) -> String {
         }
     }
     out.push_str("- [Exercises](exercises.md)\n");
+    out.push_str("- [What the compiler refuses](refused.md)\n");
     out.push_str("- [Python → Rust](python-to-rust.md)\n");
     out.push_str("- [Common pitfalls](pitfalls.md)\n");
     out.push_str("- [How verify works](verify.md)\n");
@@ -339,6 +348,11 @@ mod tests {
         assert_eq!(page_of("lesson04/src/semaphore.rs", &lessons), None);
         assert_eq!(page_of("lesson04/src/bin/nosuch.rs", &lessons), None);
         assert_eq!(page_of("xtask/README.md", &lessons).unwrap(), "verify.md");
+        assert_eq!(
+            page_of("lesson04/refused/rc_not_send.rs", &lessons).unwrap(),
+            "refused.md#rc_not_send"
+        );
+        assert_eq!(page_of("lesson04/refused", &lessons).unwrap(), "refused.md");
     }
 
     #[test]
