@@ -368,7 +368,14 @@ impl Writer<'_> {
         ));
         for lesson in self.lessons {
             let package = &lesson.package;
-            let listings = refused::listings(&self.root.join(package))?;
+            let mut listings = refused::listings(&self.root.join(package))?;
+            // In the order the lesson's README names them, which is the order it teaches them.
+            let readme = self.read(&format!("{package}/README.md"))?;
+            listings.sort_by_key(|l| {
+                readme
+                    .find(&format!("refused/{}.rs", l.name))
+                    .unwrap_or(usize::MAX)
+            });
             if listings.is_empty() {
                 continue;
             }
@@ -535,6 +542,11 @@ mod tests {
             assert!(page.contains(&format!("{package}/refused/{name}.rs}}}}")));
             assert!(page.contains(code), "rustc's {code} is not on the page");
         }
+        let first = |name: &str| page.find(&format!("\n### {name}\n")).unwrap();
+        assert!(
+            first("spawn_without_move") < first("borrow_needs_scope"),
+            "the listings come in the order their README names them"
+        );
         assert!(!page.contains("With the fix, rustc still says"));
         assert_eq!(page.matches("With the fix, it compiles").count(), 7);
     }
