@@ -20,6 +20,10 @@
 //! The Rust twist: there is no GIL. Rust's threads compute at the same time on different
 //! cores, and take no longer than the processes.
 //!
+//! New to threads? `two_cpu_threads` makes the same point in thirty lines. Most of this file
+//! is measuring machinery (trials, forked processes, medians), which a first reading can skip:
+//! `main` at the end says what is measured.
+//!
 //! Run it: `cargo run -p lesson01 --bin cpu_bound_threads`
 
 use nix::sys::wait::{WaitStatus, waitpid};
