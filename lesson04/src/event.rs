@@ -67,8 +67,13 @@ impl Event {
         let mut state = self.state();
         state.set = true;
         state.generation = state.generation.wrapping_add(1);
+        // Waiters count themselves under the lock before they sleep: none counted, none to wake
+        // (and no futex call for a `set` nobody waits on).
+        let waiters = state.waiters;
         drop(state);
-        self.changed.notify_all();
+        if waiters > 0 {
+            self.changed.notify_all();
+        }
     }
 
     /// Python: `event.clear()`. Resets the flag; later waits block until the next `set`. It

@@ -31,85 +31,120 @@
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::PoisonError;
-use std::time::Duration;
+use std::sync::{PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 // Model checking (`cargo xtask models`) swaps std's primitives for shuttle's; a copied file
-// builds without shuttle, since `cfg(shuttle)` is never set there.
+// builds without shuttle, since `cfg(shuttle)` is never set there. Cargo warns there of an
+// unexpected `cfg` condition name `shuttle`: delete the `cfg(all(test, shuttle))` lines, or
+// declare the name in your Cargo.toml
+// (`[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`).
+#[cfg(all(test, shuttle))]
+use shuttle::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 #[cfg(all(test, shuttle))]
 use shuttle::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(all(test, shuttle)))]
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(not(all(test, shuttle)))]
 use std::sync::{Condvar, Mutex, MutexGuard};
+
+// How it works. The lock *is* a std `Mutex<T>` (`data`): `acquire` is `Mutex::lock` and
+// `try_acquire` is `Mutex::try_lock`, so the common paths cost what std's do. Beside it:
+// - `held`, set by each guard while it lives, is what `locked()` reports;
+// - std has no timed lock, so `acquire_timeout` waits on a `Condvar` (`released`, with its
+//   own small mutex `parked`), after counting itself in `timed`;
+// - a release unlocks `data`, then looks at `timed`: only if some timed acquire waits does it
+//   take `parked` and notify. With nobody timed waiting, a release is std's unlock plus a fence.
+// The count is the whole trick, and its classic bug is a lost wakeup: a waiter that counts
+// itself just after a release looked, then finds the lock still held, would sleep through the
+// release. So the releaser unlocks first and then reads the count with a read-modify-write
+// (`fetch_add(0)`), and the waiter counts itself (`fetch_add(1)`) before it tries the lock.
+// Read-modify-writes of one atomic happen in one order, each seeing the one before: if the
+// release's comes first, the waiter's `Acquire` sees it, and with it the unlock before it, so
+// its try succeeds; if the waiter's comes first, the release sees the count and notifies. The
+// waiter counts and tries while holding `parked`, which the releaser takes to notify, so the
+// notify cannot fall between its try and its wait. `cargo xtask models` checks this.
 
 /// A mutual exclusion lock with Python's `acquire(blocking, timeout)` and `locked()`.
 ///
 /// It can own the data it protects (`Lock::new(0)`, then `*lock.acquire() += 1`), as a Rust
 /// `Mutex` does; `Lock::new(())` is Python's bare `threading.Lock()`.
 pub struct Lock<T = ()> {
-    /// `true` while some guard exists: the state `locked()` reports.
-    held: Mutex<bool>,
-    /// Signalled each time the lock is released, to wake one waiter.
-    released: Condvar,
-    /// The protected data. Only the holder of `held` ever locks it, so that never waits.
+    /// The lock itself, and the protected data.
     data: Mutex<T>,
+    /// `true` while some guard exists: the state `locked()` reports.
+    held: AtomicBool,
+    /// How many `acquire_timeout` calls are waiting on `released`.
+    timed: AtomicUsize,
+    /// Held by a timed acquirer from its last try until it sleeps, and by a release to notify.
+    parked: Mutex<()>,
+    /// Signalled by a release when some timed acquire waits, to wake one.
+    released: Condvar,
 }
 
 impl<T> Lock<T> {
     /// Python: `threading.Lock()`. A new, unlocked lock guarding `data`.
     pub fn new(data: T) -> Self {
         Lock {
-            held: Mutex::new(false),
-            released: Condvar::new(),
             data: Mutex::new(data),
+            held: AtomicBool::new(false),
+            timed: AtomicUsize::new(0),
+            parked: Mutex::new(()),
+            released: Condvar::new(),
         }
     }
 
     /// Python: `lock.acquire()`. Waits until the lock is free, takes it, and returns the guard
     /// that releases it when dropped.
     pub fn acquire(&self) -> LockGuard<'_, T> {
-        let held = self.held_flag();
-        let mut held = self
-            .released
-            .wait_while(held, |held| *held)
-            .unwrap_or_else(PoisonError::into_inner);
-        *held = true;
-        drop(held);
-        self.guard()
+        self.guard(self.data.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Python: `lock.acquire(blocking=False)`. Takes the lock if it is free, else returns `None`
     /// at once.
     pub fn try_acquire(&self) -> Option<LockGuard<'_, T>> {
-        let mut held = self.held_flag();
-        if *held {
-            return None;
+        match self.data.try_lock() {
+            Ok(data) => Some(self.guard(data)),
+            Err(TryLockError::Poisoned(poisoned)) => Some(self.guard(poisoned.into_inner())),
+            Err(TryLockError::WouldBlock) => None,
         }
-        *held = true;
-        drop(held);
-        Some(self.guard())
     }
 
     /// Python: `lock.acquire(timeout=t)`. Waits at most `timeout` for the lock; `None` if it is
     /// still held by then (Python returns `False`).
     pub fn acquire_timeout(&self, timeout: Duration) -> Option<LockGuard<'_, T>> {
-        let held = self.held_flag();
-        // `wait_timeout_while` re-checks the condition after every wakeup, spurious or not, and
-        // keeps waiting until the whole timeout has passed.
-        let (mut held, _) = self
-            .released
-            .wait_timeout_while(held, timeout, |held| *held)
-            .unwrap_or_else(PoisonError::into_inner);
-        if *held {
-            return None;
+        if let Some(guard) = self.try_acquire() {
+            return Some(guard);
         }
-        *held = true;
-        drop(held);
-        Some(self.guard())
+        // `None`: too far to represent, so no deadline (as `Condvar::wait_timeout` does).
+        let deadline = Instant::now().checked_add(timeout);
+        let mut parked = self.parked.lock().unwrap_or_else(PoisonError::into_inner);
+        self.timed.fetch_add(1, Ordering::AcqRel);
+        let got = loop {
+            if let Some(guard) = self.try_acquire() {
+                break Some(guard);
+            }
+            let left = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => Duration::MAX,
+            };
+            if left.is_zero() {
+                break None;
+            }
+            // A wakeup, spurious or not, goes round to try the lock again.
+            parked = self
+                .released
+                .wait_timeout(parked, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        };
+        self.timed.fetch_sub(1, Ordering::Relaxed);
+        got
     }
 
     /// Python: `lock.locked()`. Whether some thread holds the lock right now (by the time you
     /// act on the answer it may have changed: use it for reports, not for decisions).
     pub fn locked(&self) -> bool {
-        *self.held_flag()
+        self.held.load(Ordering::SeqCst)
     }
 
     /// Consumes the lock and returns the data it guarded.
@@ -119,16 +154,11 @@ impl<T> Lock<T> {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn held_flag(&self) -> MutexGuard<'_, bool> {
-        self.held.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Called with `held` already set: the data mutex is free, or freed in an instant by the
-    /// previous guard (see `Drop for LockGuard`).
-    fn guard(&self) -> LockGuard<'_, T> {
+    fn guard<'a>(&'a self, data: MutexGuard<'a, T>) -> LockGuard<'a, T> {
+        self.held.store(true, Ordering::Relaxed);
         LockGuard {
-            lock: self,
-            data: self.data.lock().unwrap_or_else(PoisonError::into_inner),
+            data,
+            wake: Wake { lock: self },
         }
     }
 }
@@ -151,8 +181,14 @@ impl<T> fmt::Debug for Lock<T> {
 /// Python's `lock.release()`.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct LockGuard<'a, T> {
-    lock: &'a Lock<T>,
+    // Fields drop in order, after `Drop::drop` below: first `data` (std's unlock), then `wake`.
     data: MutexGuard<'a, T>,
+    wake: Wake<'a, T>,
+}
+
+/// The last step of a release, run once `data` is unlocked: wake a timed acquire if one waits.
+struct Wake<'a, T> {
+    lock: &'a Lock<T>,
 }
 
 impl<T> Deref for LockGuard<'_, T> {
@@ -170,10 +206,23 @@ impl<T> DerefMut for LockGuard<'_, T> {
 
 impl<T> Drop for LockGuard<'_, T> {
     fn drop(&mut self) {
-        // Python: `lock.release()`. The `data` field is dropped right after this function, so a
-        // waiter woken here may wait an instant for the data mutex: it never waits longer.
-        *self.lock.held_flag() = false;
-        self.lock.released.notify_one();
+        // Python: `lock.release()`, in three steps: `held` goes down here, then the fields
+        // drop: `data` unlocks, `wake` wakes a timed waiter.
+        self.wake.lock.held.store(false, Ordering::Relaxed);
+    }
+}
+
+impl<T> Drop for Wake<'_, T> {
+    fn drop(&mut self) {
+        // A read-modify-write, not a load: see the notes at the top of the file.
+        if self.lock.timed.fetch_add(0, Ordering::AcqRel) > 0 {
+            let _parked = self
+                .lock
+                .parked
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            self.lock.released.notify_one();
+        }
     }
 }
 
@@ -621,6 +670,59 @@ mod models {
         assert!(lock.locked());
         *guard += 1;
         inside.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The count of timed waiters against a release, in every interleaving: a timed acquire
+    /// that counts itself while the holder unlocks and reads the count is never left asleep
+    /// on a free lock (that lost wakeup would be a deadlock, which shuttle reports).
+    #[test]
+    fn release_against_a_counting_timed_waiter() {
+        shuttle::check_dfs(
+            || {
+                let lock = Arc::new(Lock::new(0));
+                let guard = lock.acquire();
+                let waiter = {
+                    let lock = Arc::clone(&lock);
+                    thread::spawn(move || {
+                        let guard = lock.acquire_timeout(Duration::from_secs(3600));
+                        *guard.expect("shuttle never times out") += 1;
+                    })
+                };
+                drop(guard);
+                waiter.join().unwrap();
+                assert!(!lock.locked());
+                assert_eq!(*lock.acquire(), 1);
+            },
+            None,
+        );
+    }
+
+    /// Two timed waiters and a holder that takes the lock again at once (random and PCT):
+    /// while one waiter is counted every release wakes one, so both get in.
+    #[test]
+    fn two_timed_waiters_and_a_returning_holder() {
+        let model = || {
+            let lock = Arc::new(Lock::new(0));
+            let inside = Arc::new(AtomicUsize::new(0));
+            let guard = lock.acquire();
+            let waiters: Vec<_> = (0..2)
+                .map(|_| {
+                    let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
+                    thread::spawn(move || {
+                        let guard = lock.acquire_timeout(Duration::from_secs(3600));
+                        enter(guard.expect("shuttle never times out"), &inside, &lock);
+                    })
+                })
+                .collect();
+            drop(guard);
+            enter(lock.acquire(), &inside, &lock);
+            for waiter in waiters {
+                waiter.join().unwrap();
+            }
+            assert_eq!(*lock.acquire(), 3);
+        };
+        shuttle::check_random(model, 2_000);
+        shuttle::check_pct(model, 2_000, 3);
     }
 
     /// An `acquire` against an `acquire_timeout`, in every interleaving (exhaustive): both get

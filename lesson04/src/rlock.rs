@@ -54,6 +54,8 @@ use std::thread::{self, ThreadId};
 struct Owner {
     thread: Option<ThreadId>,
     depth: usize,
+    /// Threads waiting for the lock: the last release notifies only if some wait.
+    waiters: usize,
 }
 
 /// A re-entrant mutual exclusion lock: Python's `threading.RLock`.
@@ -71,6 +73,7 @@ impl<T> RLock<T> {
             owner: Mutex::new(Owner {
                 thread: None,
                 depth: 0,
+                waiters: 0,
             }),
             released: Condvar::new(),
             data,
@@ -81,11 +84,16 @@ impl<T> RLock<T> {
     /// level deeper); otherwise waits until no thread holds it.
     pub fn acquire(&self) -> RLockGuard<'_, T> {
         let me = thread::current().id();
-        let owner = self.owner();
-        let owner = self
-            .released
-            .wait_while(owner, |o| o.thread.is_some_and(|t| t != me))
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut owner = self.owner();
+        if owner.thread.is_some_and(|t| t != me) {
+            // Counted under the lock before the wait releases it (see `Drop for RLockGuard`).
+            owner.waiters += 1;
+            owner = self
+                .released
+                .wait_while(owner, |o| o.thread.is_some_and(|t| t != me))
+                .unwrap_or_else(PoisonError::into_inner);
+            owner.waiters -= 1;
+        }
         self.enter(owner, me)
     }
 
@@ -103,11 +111,16 @@ impl<T> RLock<T> {
     /// still holds the lock by then (Python returns `False`).
     pub fn acquire_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_, T>> {
         let me = thread::current().id();
-        let owner = self.owner();
-        let (owner, _) = self
-            .released
-            .wait_timeout_while(owner, timeout, |o| o.thread.is_some_and(|t| t != me))
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut owner = self.owner();
+        if owner.thread.is_some_and(|t| t != me) {
+            owner.waiters += 1;
+            owner = self
+                .released
+                .wait_timeout_while(owner, timeout, |o| o.thread.is_some_and(|t| t != me))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            owner.waiters -= 1;
+        }
         if owner.thread.is_some_and(|t| t != me) {
             return None;
         }
@@ -188,8 +201,11 @@ impl<T> Drop for RLockGuard<'_, T> {
         owner.depth -= 1;
         if owner.depth == 0 {
             owner.thread = None;
+            let waiters = owner.waiters;
             drop(owner);
-            self.lock.released.notify_one();
+            if waiters > 0 {
+                self.lock.released.notify_one();
+            }
         }
     }
 }

@@ -79,6 +79,8 @@ struct Counts {
     available: usize,
     /// Permits held by live `SemaphorePermit` guards (they give themselves back on drop).
     guarded: usize,
+    /// Threads waiting in `acquire` or `acquire_timeout`: a release notifies only if some wait.
+    waiters: usize,
 }
 
 /// A bounded semaphore refused a release: Python's `ValueError: Semaphore released too many
@@ -122,8 +124,11 @@ impl Drop for SemaphorePermit<'_> {
         let mut counts = self.core.counts();
         counts.guarded -= 1;
         counts.available = counts.available.saturating_add(1);
+        let waiters = counts.waiters;
         drop(counts);
-        self.core.freed.notify_one();
+        if waiters > 0 {
+            self.core.freed.notify_one();
+        }
     }
 }
 
@@ -139,6 +144,7 @@ impl Core {
             counts: Mutex::new(Counts {
                 available: value,
                 guarded: 0,
+                waiters: 0,
             }),
             freed: Condvar::new(),
             bound,
@@ -156,10 +162,17 @@ impl Core {
     }
 
     fn acquire(&self) -> SemaphorePermit<'_> {
-        let counts = self
-            .freed
-            .wait_while(self.counts(), |c| c.available == 0)
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut counts = self.counts();
+        if counts.available == 0 {
+            // Counted under the lock, before the wait releases it: a release that finds
+            // `waiters` at 0 knows that no thread is asleep on `freed`.
+            counts.waiters += 1;
+            counts = self
+                .freed
+                .wait_while(counts, |c| c.available == 0)
+                .unwrap_or_else(PoisonError::into_inner);
+            counts.waiters -= 1;
+        }
         self.take(counts)
     }
 
@@ -169,16 +182,24 @@ impl Core {
     }
 
     fn acquire_timeout(&self, timeout: Duration) -> Option<SemaphorePermit<'_>> {
-        // Re-checks the count after every wakeup (spurious or not) until the timeout has passed.
-        let (counts, _) = self
-            .freed
-            .wait_timeout_while(self.counts(), timeout, |c| c.available == 0)
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut counts = self.counts();
+        if counts.available == 0 {
+            counts.waiters += 1;
+            // Re-checks the count after every wakeup (spurious or not) until the timeout has
+            // passed.
+            counts = self
+                .freed
+                .wait_timeout_while(counts, timeout, |c| c.available == 0)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            counts.waiters -= 1;
+        }
         (counts.available > 0).then(|| self.take(counts))
     }
 
-    /// Adds `n` free permits, unless that would pass the bound; the caller wakes the waiters.
-    fn add(&self, n: usize) -> Result<(), TooManyReleases> {
+    /// Adds `n` free permits, unless that would pass the bound; the caller wakes the waiters
+    /// if there are any (`Ok(true)`).
+    fn add(&self, n: usize) -> Result<bool, TooManyReleases> {
         let mut counts = self.counts();
         if let Some(bound) = self.bound {
             // The permits out without a guard: the only ones a release may give back. (Free and
@@ -189,7 +210,7 @@ impl Core {
             }
         }
         counts.available = counts.available.saturating_add(n);
-        Ok(())
+        Ok(counts.waiters > 0)
     }
 
     fn fmt(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -231,16 +252,18 @@ impl Semaphore {
     /// At `usize::MAX` free permits it adds nothing (see the file's notes).
     pub fn release(&self) {
         // Unbounded: this core never refuses.
-        let _ = self.core.add(1);
-        self.core.freed.notify_one();
+        if self.core.add(1) == Ok(true) {
+            self.core.freed.notify_one();
+        }
     }
 
     /// Python 3.9: `sem.release(n)`. Adds `n` permits at once and wakes every waiter
     /// (`notify_all`, where Python notifies `n`); a waiter that finds no permit left waits
     /// again. `release_n(0)` does nothing (Python raises `ValueError`).
     pub fn release_n(&self, n: usize) {
-        let _ = self.core.add(n);
-        self.core.freed.notify_all();
+        if self.core.add(n) == Ok(true) {
+            self.core.freed.notify_all();
+        }
     }
 
     /// How many permits are free right now (Python's private `sem._value`).
@@ -288,8 +311,9 @@ impl BoundedSemaphore {
     /// Python: `sem.release()`. Gives back a [`forget`](SemaphorePermit::forget)-ed permit;
     /// `Err(TooManyReleases)` (Python: `ValueError`) if no permit is out to give back.
     pub fn release(&self) -> Result<(), TooManyReleases> {
-        self.core.add(1)?;
-        self.core.freed.notify_one();
+        if self.core.add(1)? {
+            self.core.freed.notify_one();
+        }
         Ok(())
     }
 
@@ -297,8 +321,9 @@ impl BoundedSemaphore {
     /// `Err(TooManyReleases)` if fewer than `n` are out without a guard. `release_n(0)` does
     /// nothing (Python raises `ValueError`).
     pub fn release_n(&self, n: usize) -> Result<(), TooManyReleases> {
-        self.core.add(n)?;
-        self.core.freed.notify_all();
+        if self.core.add(n)? {
+            self.core.freed.notify_all();
+        }
         Ok(())
     }
 
@@ -958,6 +983,27 @@ mod models {
     use super::*;
     use shuttle::sync::Arc;
     use shuttle::thread;
+
+    /// A permit given back (its guard dropped) against a waiter counting itself, in every
+    /// interleaving: the drop notifies only when it finds a waiter counted, so a waiter that
+    /// counted itself too late to be seen must see the permit instead.
+    #[test]
+    fn permit_drop_against_a_counting_waiter() {
+        shuttle::check_dfs(
+            || {
+                let sem = Arc::new(Semaphore::new(1));
+                let permit = sem.acquire();
+                let waiter = {
+                    let sem = Arc::clone(&sem);
+                    thread::spawn(move || drop(sem.acquire()))
+                };
+                drop(permit);
+                waiter.join().unwrap();
+                assert_eq!(sem.available(), 1);
+            },
+            None,
+        );
+    }
 
     /// A `release` against an `acquire_timeout` on an empty semaphore, for both kinds: the
     /// waiter gets the permit, whichever comes first.

@@ -109,6 +109,13 @@ struct State<T> {
     items: VecDeque<T>,
     /// Python's `unfinished_tasks`: items put and not yet marked done.
     unfinished_tasks: usize,
+    /// Threads asleep (or about to be) on `not_empty`, `not_full` and `all_tasks_done`: each
+    /// counts itself under the lock before its wait releases it, so a `put`, `get` or
+    /// `task_done` that finds a count at 0 knows no one sleeps there and skips the notify
+    /// (a futex system call on Linux, even with no one to wake).
+    getters: usize,
+    putters: usize,
+    joiners: usize,
 }
 
 /// Python: `queue.Full`. A `put` that timed out (or would have blocked) on a full queue;
@@ -179,6 +186,9 @@ impl<T> Queue<T> {
             state: Mutex::new(State {
                 items: VecDeque::new(),
                 unfinished_tasks: 0,
+                getters: 0,
+                putters: 0,
+                joiners: 0,
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
@@ -211,10 +221,15 @@ impl<T> Queue<T> {
     /// Python: `q.put(item)`. Adds `item` at the back, first waiting as long as it takes
     /// for room if the queue is bounded and full. Counts one more unfinished task.
     pub fn put(&self, item: T) {
-        let state = self
-            .not_full
-            .wait_while(self.lock(), |state| self.is_full(state))
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if self.is_full(&state) {
+            state.putters += 1;
+            state = self
+                .not_full
+                .wait_while(state, |state| self.is_full(state))
+                .unwrap_or_else(PoisonError::into_inner);
+            state.putters -= 1;
+        }
         self.push(state, item);
     }
 
@@ -226,10 +241,16 @@ impl<T> Queue<T> {
         // `wait_timeout_while` re-checks the predicate after every wakeup (spurious ones
         // included), keeps track of the time left across them, and waits without a deadline
         // when `now + timeout` cannot be represented.
-        let (state, _) = self
-            .not_full
-            .wait_timeout_while(self.lock(), timeout, |state| self.is_full(state))
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if self.is_full(&state) {
+            state.putters += 1;
+            state = self
+                .not_full
+                .wait_timeout_while(state, timeout, |state| self.is_full(state))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            state.putters -= 1;
+        }
         // Decide on the state, not on the timed-out flag: room may have come at the last moment.
         if self.is_full(&state) {
             return Err(Full(item));
@@ -252,10 +273,15 @@ impl<T> Queue<T> {
     /// Python: `q.get()`. Removes and returns the item at the front, first waiting as long
     /// as it takes for one if the queue is empty.
     pub fn get(&self) -> T {
-        let state = self
-            .not_empty
-            .wait_while(self.lock(), |state| state.items.is_empty())
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if state.items.is_empty() {
+            state.getters += 1;
+            state = self
+                .not_empty
+                .wait_while(state, |state| state.items.is_empty())
+                .unwrap_or_else(PoisonError::into_inner);
+            state.getters -= 1;
+        }
         self.pop(state)
             .expect("wait_while returned, so an item is there")
     }
@@ -265,10 +291,16 @@ impl<T> Queue<T> {
     /// [`Queue::get_nowait`], and a timeout too long for a deadline (`Duration::MAX`) waits
     /// as long as [`Queue::get`].
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, Empty> {
-        let (state, _) = self
-            .not_empty
-            .wait_timeout_while(self.lock(), timeout, |state| state.items.is_empty())
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if state.items.is_empty() {
+            state.getters += 1;
+            state = self
+                .not_empty
+                .wait_timeout_while(state, timeout, |state| state.items.is_empty())
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            state.getters -= 1;
+        }
         self.pop(state).ok_or(Empty)
     }
 
@@ -291,7 +323,7 @@ impl<T> Queue<T> {
             return Err(TaskDoneError);
         }
         state.unfinished_tasks -= 1;
-        if state.unfinished_tasks == 0 {
+        if state.unfinished_tasks == 0 && state.joiners > 0 {
             self.all_tasks_done.notify_all();
         }
         Ok(())
@@ -301,20 +333,31 @@ impl<T> Queue<T> {
     /// [`Queue::task_done`]; returns at once if there is nothing unfinished. It may be
     /// called any number of times, by any number of threads.
     pub fn join(&self) {
-        let _state = self
-            .all_tasks_done
-            .wait_while(self.lock(), |state| state.unfinished_tasks > 0)
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if state.unfinished_tasks > 0 {
+            state.joiners += 1;
+            state = self
+                .all_tasks_done
+                .wait_while(state, |state| state.unfinished_tasks > 0)
+                .unwrap_or_else(PoisonError::into_inner);
+            state.joiners -= 1;
+        }
     }
 
     /// Like [`Queue::join`], but waits at most `timeout`; returns whether every task was
     /// done. Python's `join` has no timeout; a program that must not hang needs one. A
     /// timeout too long for a deadline (`Duration::MAX`) waits as long as [`Queue::join`].
     pub fn join_timeout(&self, timeout: Duration) -> bool {
-        let (state, _) = self
-            .all_tasks_done
-            .wait_timeout_while(self.lock(), timeout, |state| state.unfinished_tasks > 0)
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        if state.unfinished_tasks > 0 {
+            state.joiners += 1;
+            state = self
+                .all_tasks_done
+                .wait_timeout_while(state, timeout, |state| state.unfinished_tasks > 0)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            state.joiners -= 1;
+        }
         state.unfinished_tasks == 0
     }
 
@@ -328,19 +371,24 @@ impl<T> Queue<T> {
         self.maxsize > 0 && state.items.len() >= self.maxsize
     }
 
-    /// Adds an item under the lock, counts it as an unfinished task, wakes one getter.
+    /// Adds an item under the lock, counts it as an unfinished task, wakes one getter if
+    /// one waits.
     fn push(&self, mut state: MutexGuard<'_, State<T>>, item: T) {
         state.items.push_back(item);
         state.unfinished_tasks += 1;
+        let wake = state.getters > 0;
         drop(state);
-        self.not_empty.notify_one();
+        if wake {
+            self.not_empty.notify_one();
+        }
     }
 
-    /// Removes the front item under the lock, if any, and wakes one putter.
+    /// Removes the front item under the lock, if any, and wakes one putter if one waits.
     fn pop(&self, mut state: MutexGuard<'_, State<T>>) -> Option<T> {
         let item = state.items.pop_front();
+        let wake = item.is_some() && state.putters > 0;
         drop(state);
-        if item.is_some() {
+        if wake {
             self.not_full.notify_one();
         }
         item

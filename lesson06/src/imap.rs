@@ -25,11 +25,17 @@ use std::sync::{Condvar, Mutex};
 #[cfg(not(all(test, shuttle)))]
 use std::thread;
 
-use super::pool::{Feed, FeedWaker, Job, PoolError, ThreadPool, lock, run_catching, wait_until};
+use super::pool::{
+    Feed, FeedWaker, Job, PoolError, SPINS, ThreadPool, lock, run_catching, wait_until,
+};
 
 /// How many tasks (chunks) per worker an `imap` keeps in flight: issued to the pool but not
 /// yet taken by the consumer. Enough to keep every worker busy while the consumer takes the
 /// results; small enough that a huge or endless input costs no memory to speak of.
+#[cfg(not(all(test, shuttle)))]
+pub const WINDOW_PER_WORKER: usize = 32;
+/// The models (`cargo xtask models`) use a window of 4, so that a few items fill it.
+#[cfg(all(test, shuttle))]
 pub const WINDOW_PER_WORKER: usize = 4;
 
 impl ThreadPool {
@@ -138,6 +144,8 @@ impl ThreadPool {
                 taken: 0,
                 fed_all: false,
                 consumer_gone: false,
+                consumer_waiting: false,
+                feeder_waiting: false,
             }),
             arrived: Condvar::new(),
         });
@@ -156,6 +164,7 @@ impl ThreadPool {
         Ok(IMapIterator {
             shared,
             waker,
+            low: WINDOW_PER_WORKER * self.workers() / 2,
             current: Vec::new().into_iter(),
         })
     }
@@ -175,6 +184,11 @@ struct Progress<T> {
     fed_all: bool,
     /// The iterator was dropped: stop feeding.
     consumer_gone: bool,
+    /// The consumer sleeps (or is about to) on `arrived`: a delivery notifies only then.
+    consumer_waiting: bool,
+    /// The feeder filled the window and sleeps until half of it has been taken: the consumer
+    /// wakes it (once) when that happens.
+    feeder_waiting: bool,
 }
 
 impl<T> Progress<T> {
@@ -242,8 +256,11 @@ impl<T> Delivery<T> {
         } else {
             progress.chunks.push_back(Some(outcome));
         }
+        let wake = progress.consumer_waiting;
         drop(progress);
-        self.shared.arrived.notify_all();
+        if wake {
+            self.shared.arrived.notify_all();
+        }
     }
 }
 
@@ -274,10 +291,20 @@ where
     T: Send + 'static,
 {
     fn run(mut self) {
+        // The window refills in batches: once `window` tasks are in flight, the feeder sleeps
+        // until the consumer has taken half of them, then issues the next half in a row. A
+        // wake-up per half window, not per result taken.
+        let low = self.window / 2;
         loop {
             let room = self.feed.wait_for_room(|| {
-                let progress = lock(&self.shared.progress);
-                !progress.consumer_gone && progress.issued - progress.taken >= self.window
+                let mut progress = lock(&self.shared.progress);
+                let in_flight = progress.issued - progress.taken;
+                // Full: start waiting; once waiting, go on until half the window is free.
+                let wait = !progress.consumer_gone
+                    && (in_flight >= self.window || (progress.feeder_waiting && in_flight > low));
+                // Set under both locks, before the feeder sleeps: see `next_inner`.
+                progress.feeder_waiting = wait;
+                wait
             });
             if lock(&self.shared.progress).consumer_gone {
                 break;
@@ -331,6 +358,8 @@ where
 pub struct IMapIterator<T> {
     shared: Arc<IMapShared<T>>,
     waker: FeedWaker,
+    /// Tasks in flight at which the feeder refills the window: half of it.
+    low: usize,
     /// The values of the chunk being yielded.
     current: std::vec::IntoIter<T>,
 }
@@ -360,10 +389,25 @@ impl<T> IMapIterator<T> {
             if let Some(value) = self.current.next() {
                 return Some(Ok(value));
             }
-            let progress = lock(&self.shared.progress);
-            let (mut progress, came) = wait_until(&self.shared.arrived, progress, timeout, |p| {
-                p.next_is_there() || p.finished()
-            });
+            let mut progress = lock(&self.shared.progress);
+            let mut came = progress.next_is_there() || progress.finished();
+            // As an idle worker does (`SPINS` in pool.rs): yield a few times before sleeping.
+            for _ in 0..SPINS {
+                if came {
+                    break;
+                }
+                drop(progress);
+                thread::yield_now();
+                progress = lock(&self.shared.progress);
+                came = progress.next_is_there() || progress.finished();
+            }
+            if !came {
+                progress.consumer_waiting = true;
+                (progress, came) = wait_until(&self.shared.arrived, progress, timeout, |p| {
+                    p.next_is_there() || p.finished()
+                });
+                progress.consumer_waiting = false;
+            }
             if !came {
                 return Some(Err(PoolError::Timeout));
             }
@@ -371,8 +415,16 @@ impl<T> IMapIterator<T> {
                 return None; // finished: every chunk taken
             };
             progress.taken += 1;
+            // Half the window taken: wake the feeder, which set `feeder_waiting` under this
+            // lock before it slept (so it either saw this `taken` or is woken now).
+            let wake = progress.feeder_waiting && progress.issued - progress.taken <= self.low;
+            if wake {
+                progress.feeder_waiting = false;
+            }
             drop(progress);
-            self.waker.wake(); // room for one more task
+            if wake {
+                self.waker.wake();
+            }
             match chunk {
                 Ok(values) => self.current = values.into_iter(),
                 Err(error) => return Some(Err(error)),
@@ -792,8 +844,9 @@ mod tests {
                         std::thread::sleep(Duration::from_millis(50));
                         let ahead = read.load(Ordering::SeqCst) - taken;
                         assert!(ahead <= window, "read {ahead} items ahead of the consumer");
+                        // The window refills by halves: at least half of it is in flight.
                         assert!(
-                            ahead >= window - 1,
+                            ahead >= window / 2,
                             "read only {ahead} ahead: no parallelism"
                         );
                     }
@@ -952,6 +1005,23 @@ mod models {
 
     /// More items than a window (4 on one worker), the pool dropped (close, join) before the
     /// consumer reads: the feeder must not wait on the consumer, and every value comes out.
+    /// The batched refill, again and again: the feeder fills the window (4), sleeps until the
+    /// consumer has taken half of it, and is woken then, once per half window. A wake-up lost
+    /// between the feeder's look at the window and its sleep would leave both waiting.
+    #[test]
+    fn batched_refill_against_consumer() {
+        let model = || {
+            let pool = ThreadPool::new(1);
+            let it = pool.imap(|i: i32| i, 0..13).unwrap();
+            assert_eq!(
+                it.map(Result::unwrap).collect::<Vec<_>>(),
+                (0..13).collect::<Vec<_>>()
+            );
+        };
+        shuttle::check_random(model, 1000);
+        shuttle::check_pct(model, 1000, 3);
+    }
+
     #[test]
     fn close_and_join_against_the_window() {
         shuttle::check_random(

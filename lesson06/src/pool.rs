@@ -26,7 +26,7 @@ use std::io;
 use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, PoisonError, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[cfg(all(test, shuttle))]
 use shuttle::sync::{Condvar, Mutex, MutexGuard};
@@ -116,55 +116,96 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Waits on `cond` until `done` holds, for at most `timeout` (`None`: no limit). Returns the
-/// guard and whether `done` holds. A timeout too long to add to the clock (`Duration::MAX`)
-/// is no limit at all, as in lesson 04's and 05's timed waits.
+/// Waits on `cond` until `done` holds, for at most `timeout` (`None`: no limit): std's
+/// `Condvar::wait_while` and `wait_timeout_while`. Returns the guard and whether `done` holds.
+/// A timeout too long to add to the clock (`Duration::MAX`) is no limit at all, as in lesson
+/// 04's and 05's timed waits.
 pub(crate) fn wait_until<'a, S>(
     cond: &Condvar,
-    mut guard: MutexGuard<'a, S>,
+    guard: MutexGuard<'a, S>,
     timeout: Option<Duration>,
     mut done: impl FnMut(&S) -> bool,
 ) -> (MutexGuard<'a, S>, bool) {
-    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-    while !done(&guard) {
-        match deadline {
-            None => guard = cond.wait(guard).unwrap_or_else(PoisonError::into_inner),
-            Some(deadline) => {
-                let now = Instant::now();
-                if now >= deadline {
-                    return (guard, false);
-                }
-                guard = cond
-                    .wait_timeout(guard, deadline - now)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
-            }
+    let guard = match timeout {
+        None => cond
+            .wait_while(guard, |s| !done(s))
+            .unwrap_or_else(PoisonError::into_inner),
+        Some(timeout) => {
+            cond.wait_timeout_while(guard, timeout, |s| !done(s))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0
         }
+    };
+    let holds = done(&guard);
+    (guard, holds)
+}
+
+/// [`wait_until`], counted: the waiter adds itself to the count `waiters` picks out of the
+/// state while it waits. The count changes only under the lock, and the wait releases the lock
+/// only once the waiter is counted, so a thread that changes the state and finds the count at
+/// 0 knows that no one sleeps on `cond` and can skip the notify (a futex system call on Linux
+/// even when no one waits). A waiter whose `done` holds at once is never counted.
+pub(crate) fn wait_counted<'a, S>(
+    cond: &Condvar,
+    mut guard: MutexGuard<'a, S>,
+    timeout: Option<Duration>,
+    waiters: fn(&mut S) -> &mut usize,
+    mut done: impl FnMut(&S) -> bool,
+) -> (MutexGuard<'a, S>, bool) {
+    if done(&guard) {
+        return (guard, true);
     }
-    (guard, true)
+    *waiters(&mut guard) += 1;
+    let (mut guard, holds) = wait_until(cond, guard, timeout, done);
+    *waiters(&mut guard) -= 1;
+    (guard, holds)
 }
 
 /// Where a task's outcome lands: empty until the task settles.
 struct Slot<T> {
-    outcome: Mutex<Option<Result<T, PoolError>>>,
+    outcome: Mutex<Outcome<T>>,
     settled: Condvar,
+}
+
+/// A slot's contents: the outcome once settled, and who waits for it.
+struct Outcome<T> {
+    value: Option<Result<T, PoolError>>,
+    /// Threads waiting in `wait`: `settle` notifies only if some do.
+    waiters: usize,
+}
+
+impl<T> Slot<T> {
+    fn new() -> Self {
+        Slot {
+            outcome: Mutex::new(Outcome {
+                value: None,
+                waiters: 0,
+            }),
+            settled: Condvar::new(),
+        }
+    }
 }
 
 impl<T> Slot<T> {
     /// Stores the outcome unless one is already there; wakes every waiter.
     fn settle(&self, outcome: Result<T, PoolError>) {
         let mut slot = lock(&self.outcome);
-        if slot.is_none() {
-            *slot = Some(outcome);
-            self.settled.notify_all();
+        if slot.value.is_none() {
+            slot.value = Some(outcome);
+            if slot.waiters > 0 {
+                self.settled.notify_all();
+            }
         }
     }
 
-    fn wait(
-        &self,
-        timeout: Option<Duration>,
-    ) -> (MutexGuard<'_, Option<Result<T, PoolError>>>, bool) {
-        wait_until(&self.settled, lock(&self.outcome), timeout, Option::is_some)
+    fn wait(&self, timeout: Option<Duration>) -> (MutexGuard<'_, Outcome<T>>, bool) {
+        wait_counted(
+            &self.settled,
+            lock(&self.outcome),
+            timeout,
+            |o| &mut o.waiters,
+            |o| o.value.is_some(),
+        )
     }
 }
 
@@ -267,13 +308,13 @@ impl<T> fmt::Debug for AsyncResult<T> {
 impl<T> AsyncResult<T> {
     /// Python: `ready()`. Whether the task has finished, successfully or not.
     pub fn ready(&self) -> bool {
-        lock(&self.slot.outcome).is_some()
+        lock(&self.slot.outcome).value.is_some()
     }
 
     /// Python: `successful()`. Whether the task finished without panicking; like Python's
     /// `ValueError`, asking before it finished is an error ([`PoolError::NotReady`]).
     pub fn successful(&self) -> Result<bool, PoolError> {
-        match &*lock(&self.slot.outcome) {
+        match &lock(&self.slot.outcome).value {
             None => Err(PoolError::NotReady),
             Some(outcome) => Ok(outcome.is_ok()),
         }
@@ -300,7 +341,7 @@ impl<T> AsyncResult<T> {
         T: Clone,
     {
         let (slot, _) = self.slot.wait(None);
-        slot.clone().expect("a settled slot holds an outcome")
+        slot.value.clone().expect("a settled slot holds an outcome")
     }
 
     /// Python: `get(timeout)`. As [`get`](Self::get), but gives up after `timeout` with
@@ -310,7 +351,7 @@ impl<T> AsyncResult<T> {
         T: Clone,
     {
         match self.slot.wait(Some(timeout)) {
-            (slot, true) => slot.clone().expect("a settled slot holds an outcome"),
+            (slot, true) => slot.value.clone().expect("a settled slot holds an outcome"),
             (_, false) => Err(PoolError::Timeout),
         }
     }
@@ -319,7 +360,7 @@ impl<T> AsyncResult<T> {
     /// `Clone`. The handle is consumed, so the value is taken exactly once.
     pub fn into_result(self) -> Result<T, PoolError> {
         let (mut slot, _) = self.slot.wait(None);
-        slot.take().expect("a settled slot holds an outcome")
+        slot.value.take().expect("a settled slot holds an outcome")
     }
 }
 
@@ -348,6 +389,10 @@ struct State {
     /// Batches still being fed lazily (`imap.rs`): after `close`, the workers wait for them
     /// before they exit, as CPython's workers wait for the task handler.
     feeds: usize,
+    /// Workers asleep on `work`, and the result handler asleep on `handed` (0 or 1): a job or
+    /// a callback queued notifies only if someone sleeps there (see [`wait_counted`]).
+    idle_workers: usize,
+    handler_waiting: usize,
 }
 
 struct Shared {
@@ -374,8 +419,25 @@ impl Shared {
             return;
         }
         state.handoffs.push_back(handoff);
+        let wake = state.handler_waiting > 0;
         drop(state);
-        self.handed.notify_one();
+        if wake {
+            self.handed.notify_one();
+        }
+    }
+
+    /// Wakes as many idle workers as there are new jobs (`idle` counted under the lock that
+    /// queued them): none if none sleeps.
+    fn wake_workers(&self, jobs: usize, idle: usize) {
+        if jobs >= idle {
+            if idle > 0 {
+                self.work.notify_all();
+            }
+        } else {
+            for _ in 0..jobs {
+                self.work.notify_one();
+            }
+        }
     }
 
     /// Python: `terminate()`'s work, shared with a failed start.
@@ -517,6 +579,8 @@ impl ThreadPool {
                 handoffs: VecDeque::new(),
                 handler_alive: false,
                 feeds: 0,
+                idle_workers: 0,
+                handler_waiting: 0,
             }),
             work: Condvar::new(),
             handed: Condvar::new(),
@@ -590,10 +654,7 @@ impl ThreadPool {
         &self,
         callbacks: Option<(Callback<T>, ErrorCallback)>,
     ) -> (AsyncResult<T>, Completer<T>) {
-        let slot = Arc::new(Slot {
-            outcome: Mutex::new(None),
-            settled: Condvar::new(),
-        });
+        let slot = Arc::new(Slot::new());
         let completer = Completer {
             slot: Arc::clone(&slot),
             callbacks,
@@ -609,9 +670,11 @@ impl ThreadPool {
         if state.phase != Phase::Running {
             return Err(PoolError::NotRunning);
         }
+        let queued = jobs.len();
         state.queue.extend(jobs.drain(..));
+        let idle = state.idle_workers;
         drop(state);
-        self.shared.work.notify_all();
+        self.shared.wake_workers(queued, idle);
         Ok(())
     }
 
@@ -784,8 +847,11 @@ impl ThreadPool {
                 drop(handoff); // settles at once: nothing to call
             } else {
                 state.handoffs.push_back(Box::new(move || handoff.run()));
+                let wake = state.handler_waiting > 0;
                 drop(state);
-                self.shared.handed.notify_one();
+                if wake {
+                    self.shared.handed.notify_one();
+                }
             }
             return Ok(result);
         }
@@ -937,8 +1003,9 @@ impl Feed {
             return Err(PoolError::Terminated);
         }
         state.queue.push_back(job);
+        let idle = state.idle_workers;
         drop(state);
-        self.shared.work.notify_all();
+        self.shared.wake_workers(1, idle);
         Ok(())
     }
 
@@ -991,6 +1058,9 @@ impl FeedWaker {
     }
 }
 
+/// How many times an idle worker yields before it sleeps (see `worker_loop`).
+pub(crate) const SPINS: usize = 4;
+
 /// One worker: run the initializer, then take jobs until the pool is closed, empty and has no
 /// batch still feeding, or terminated.
 fn worker_loop(shared: &Shared, init: Option<&(dyn Fn() + Send + Sync)>) {
@@ -999,12 +1069,24 @@ fn worker_loop(shared: &Shared, init: Option<&(dyn Fn() + Send + Sync)>) {
     }
     loop {
         let job = {
-            let state = lock(&shared.state);
-            let (mut state, _) = wait_until(&shared.work, state, None, |s| {
+            let ready = |s: &State| {
                 s.phase == Phase::Terminated
                     || !s.queue.is_empty()
                     || (s.phase == Phase::Closed && s.feeds == 0)
-            });
+            };
+            let mut state = lock(&shared.state);
+            // Before it sleeps, a worker yields its CPU a few times: a feeder about to queue
+            // the next job gets to run, and a yield costs less than a futex wait and its wake.
+            for _ in 0..SPINS {
+                if ready(&state) {
+                    break;
+                }
+                drop(state);
+                thread::yield_now();
+                state = lock(&shared.state);
+            }
+            let (mut state, _) =
+                wait_counted(&shared.work, state, None, |s| &mut s.idle_workers, ready);
             if state.phase == Phase::Terminated {
                 break;
             }
@@ -1030,9 +1112,13 @@ fn handler_loop(shared: &Shared) {
     loop {
         let handoff = {
             let state = lock(&shared.state);
-            let (mut state, _) = wait_until(&shared.handed, state, None, |s| {
-                s.phase == Phase::Terminated || !s.handoffs.is_empty() || s.live_workers == 0
-            });
+            let (mut state, _) = wait_counted(
+                &shared.handed,
+                state,
+                None,
+                |s| &mut s.handler_waiting,
+                |s| s.phase == Phase::Terminated || !s.handoffs.is_empty() || s.live_workers == 0,
+            );
             if state.phase == Phase::Terminated {
                 break; // `terminate` took the waiting callbacks away
             }
@@ -1151,6 +1237,7 @@ pub(crate) mod tests {
     use std::sync::Barrier;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::mpsc;
+    use std::time::Instant;
 
     /// How long a test may wait for something that should come at once; a broken pool
     /// fails instead of hanging.
@@ -2426,10 +2513,7 @@ mod models {
     /// cargo-mutants would mutate a function here, in code that only `--cfg shuttle` builds.)
     macro_rules! bare {
         () => {{
-            let slot = Arc::new(Slot {
-                outcome: Mutex::new(None),
-                settled: Condvar::new(),
-            });
+            let slot = Arc::new(Slot::new());
             let completer = Completer::<i32> {
                 slot: Arc::clone(&slot),
                 callbacks: None,
@@ -2437,6 +2521,24 @@ mod models {
             };
             (AsyncResult { slot }, completer)
         }};
+    }
+
+    /// The counted waits (`wait_counted`): a task queued against a worker going idle, and its
+    /// result settled against a `get` counting itself. A submit or settle that skipped its
+    /// notify while someone was about to sleep would leave that thread asleep for good.
+    #[test]
+    fn counted_waits_against_submit_and_settle() {
+        let model = || {
+            let pool = ThreadPool::new(2);
+            let first = pool.apply_async(|| 1).unwrap();
+            let second = pool.apply_async(|| 2).unwrap();
+            let getter = thread::spawn(move || second.get());
+            assert_eq!(first.get(), Ok(1));
+            assert_eq!(getter.join().unwrap(), Ok(2));
+            assert_eq!(pool.apply(|| 3), Ok(3));
+        };
+        shuttle::check_random(model, 1000);
+        shuttle::check_pct(model, 1000, 3);
     }
 
     /// AsyncResult: settle against wait, every interleaving. Whatever the order, `get`
