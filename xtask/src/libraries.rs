@@ -2,7 +2,7 @@
 //! interleaving of the small ones, a thousand or more random and PCT schedules of each of the
 //! others: schedules a stress test rarely hits), and
 //! `cargo xtask mutants` runs cargo-mutants over the library files, to show that the tests
-//! catch a broken library.
+//! catch a broken library, and `cargo xtask bench` measures them.
 
 use crate::interrupt;
 use crate::verify::Status;
@@ -57,11 +57,31 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
     for library in LIBRARIES {
         command.args(["--package", library]);
     }
-    command.args(["--exclude", "**/src/bin/**"]);
+    // The library files only: not the examples (verify checks them), nor the exercise and
+    // its solution (binaries no unit test runs), nor the shuttle models (built only under
+    // `--cfg shuttle`, so no mutant of theirs could be caught).
+    for excluded in [
+        "**/src/bin/**",
+        "**/exercise.rs",
+        "**/solution.rs",
+        "**/*_models.rs",
+    ] {
+        command.args(["--exclude", excluded]);
+    }
     let output = workspace::target_dir(&root)?.join("mutants");
     command.arg("--output").arg(&output);
     command.args(extra);
     finish(command, "mutants")
+}
+
+/// `cargo xtask bench [SECTION...] [--quick]`: the `bench` crate, built in release and run;
+/// its words pick sections (`lock`, `queue`, `imap`, ...), `--quick` does a tenth of the work.
+pub fn bench(extra: &[String]) -> Result<Status, String> {
+    let root = workspace::root();
+    let mut command = cargo(&root);
+    command.args(["run", "--quiet", "--release", "--package", "bench", "--"]);
+    command.args(extra);
+    finish(command, "bench")
 }
 
 fn cargo(root: &Path) -> Command {

@@ -16,6 +16,8 @@
 //!   project; `--check` opens every page in headless Chromium.
 //! - `cargo xtask models`: model-check the lesson libraries with shuttle.
 //! - `cargo xtask mutants`: run cargo-mutants over the lesson libraries.
+//! - `cargo xtask bench [SECTION...] [--quick]`: the lesson libraries against std, crates and
+//!   CPython (the `bench` crate).
 //!
 //! Bad use gets one line saying what to do, and exit status 2.
 
@@ -57,6 +59,7 @@ const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--j
        cargo xtask book [--open | --check]
        cargo xtask models
        cargo xtask mutants [CARGO-MUTANTS ARGS...]
+       cargo xtask bench [SECTION...] [--quick]
 
 verify            runs every example and checks it against its expected file (xtask/README.md)
 verify --breaks   applies each example's breaks in a scratch copy; each must turn verify red
@@ -68,7 +71,8 @@ lint              checks that each lesson's examples.txt, src/bin, expected and 
 readme            writes each lesson README's examples table from its examples.txt
 book              builds the course as an mdBook (target/book/html); --open opens it, --check opens every page in headless Chromium
 models            model-checks the lesson libraries with shuttle (exhaustively or by sampling)
-mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)";
+mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)
+bench             measures the lesson libraries against std, parking_lot, crossbeam, threadpool, rayon and CPython";
 
 /// Examples mostly sleep, and those that compute compare like with like in the same run, so
 /// all of them run at once.
@@ -161,13 +165,14 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             libraries::models()
         }
         "mutants" => libraries::mutants(&args.remaining()?),
+        "bench" => libraries::bench(&args.remaining()?),
         "help" => {
             no_arguments(args, "help")?;
             println!("{USAGE}");
             Ok(verify::Status::Passed)
         }
         other => Err(format!(
-            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `book`, `models` or `mutants` (`cargo xtask help`)"
+            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `book`, `models`, `mutants` or `bench` (`cargo xtask help`)"
         )),
     }
 }
