@@ -80,6 +80,23 @@ impl Check {
     pub fn evaluate(&self, run: &Evidence) -> Result<(), String> {
         self.property.evaluate(run)
     }
+
+    /// What the check's bound leans on, for the lint's conventions (xtask/README.md).
+    pub fn leans_on(&self) -> LeansOn {
+        self.property.leans_on()
+    }
+}
+
+/// What a check's bound leans on beyond the lines it names: the lint asks a check that leans
+/// on the example's start, or on values the example drew, to say why in its `#` comment
+/// (`# from the start:`, `# worst case:`; xtask/README.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeansOn {
+    /// It measures from the example's start (a late start moves what it measures).
+    pub start: bool,
+    /// Its bound is built from captured values (random draws can make it as small as they
+    /// are).
+    pub values: bool,
 }
 
 /// What a check is: what it proves and how it is judged.
@@ -90,7 +107,23 @@ trait Property: fmt::Debug + Send + Sync {
     fn names(&self) -> Vec<&str> {
         Vec::new()
     }
+    /// What its bound leans on besides the lines it names.
+    fn leans_on(&self) -> LeansOn {
+        LeansOn::default()
+    }
 }
+
+/// A check that measures from the example's start.
+const START: LeansOn = LeansOn {
+    start: true,
+    values: false,
+};
+
+/// A check that measures from the start against captured values.
+const START_AND_VALUES: LeansOn = LeansOn {
+    start: true,
+    values: true,
+};
 
 /// One kind of check: its name, its arguments as the usage shows them, and how they are read.
 struct Kind {
@@ -158,6 +191,44 @@ const KINDS: &[Kind] = &[
         parse: |a| Ok(Arc::new(GapAtMost(a.pattern()?, a.pattern()?, a.number()?))),
     },
     Kind {
+        name: "each_gap_at_least",
+        usage: "\"P\" \"Q\" S [NAME] (NAME captured by P or Q)",
+        parse: |a| {
+            let (p, q, seconds) = (a.pattern()?, a.pattern()?, a.number()?);
+            let name = a.optional_capture()?;
+            if let Some(name) = &name {
+                a.require(
+                    p.capture_names()
+                        .chain(q.capture_names())
+                        .any(|n| n == name),
+                )?;
+            }
+            Ok(Arc::new(EachGapAtLeast(p, q, seconds, name)))
+        },
+    },
+    Kind {
+        name: "overlap_at_most",
+        usage: "\"PATTERN\" NAME N SLACK (NAME captured by PATTERN, N >= 1, SLACK >= 0)",
+        parse: |a| {
+            let (pattern, name) = (a.pattern()?, a.capture()?);
+            let (most, slack) = (a.whole()?, a.number()?);
+            a.require(pattern.capture_names().any(|n| n == name))?;
+            a.require(most >= 1 && slack >= 0.0)?;
+            let most = usize::try_from(most).map_err(|_| a.wrong())?;
+            Ok(Arc::new(OverlapAtMost(pattern, name, most, slack)))
+        },
+    },
+    Kind {
+        name: "end_at_least",
+        usage: "\"PATTERN\" S",
+        parse: |a| Ok(Arc::new(EndAtLeast(a.pattern()?, a.number()?))),
+    },
+    Kind {
+        name: "end_at_most",
+        usage: "\"PATTERN\" S",
+        parse: |a| Ok(Arc::new(EndAtMost(a.pattern()?, a.number()?))),
+    },
+    Kind {
         name: "before",
         usage: "\"P\" \"Q\"",
         parse: |a| Ok(Arc::new(Before(a.pattern()?, a.pattern()?))),
@@ -204,6 +275,15 @@ const KINDS: &[Kind] = &[
         parse: |a| {
             let order = KeyOrder(a.capture()?, a.capture()?, a.capture()?);
             Ok(Arc::new(NotInKeyOrder(order)))
+        },
+    },
+    Kind {
+        name: "min_ratio_at_least",
+        usage: "A B R (R > 0)",
+        parse: |a| {
+            let (over, under, ratio) = (a.capture()?, a.capture()?, a.number()?);
+            a.require(ratio > 0.0)?;
+            Ok(Arc::new(MinRatioAtLeast(over, under, ratio)))
         },
     },
     Kind {
@@ -297,6 +377,15 @@ impl Args<'_> {
         self.bare()?.parse::<i64>().map_err(|_| self.wrong())
     }
 
+    /// A capture name when one is left, else none.
+    fn optional_capture(&mut self) -> Result<Option<String>, String> {
+        if self.left == 0 {
+            Ok(None)
+        } else {
+            self.capture().map(Some)
+        }
+    }
+
     fn capture(&mut self) -> Result<String, String> {
         let word = self.bare()?;
         let valid = word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -384,6 +473,9 @@ impl Property for ElapsedAtLeast {
     fn evaluate(&self, run: &Evidence) -> Result<(), String> {
         at_least("the run", run.elapsed.as_secs_f64(), self.0)
     }
+    fn leans_on(&self) -> LeansOn {
+        START
+    }
 }
 
 /// `elapsed_at_most S`
@@ -396,6 +488,9 @@ impl Property for ElapsedAtMost {
     }
     fn evaluate(&self, run: &Evidence) -> Result<(), String> {
         at_most("the run", run.elapsed.as_secs_f64(), self.0)
+    }
+    fn leans_on(&self) -> LeansOn {
+        START
     }
 }
 
@@ -431,6 +526,9 @@ impl Property for ElapsedAtLeastSum {
     fn names(&self) -> Vec<&str> {
         vec![&self.0]
     }
+    fn leans_on(&self) -> LeansOn {
+        START_AND_VALUES
+    }
 }
 
 /// `elapsed_below_sum NAME`
@@ -458,6 +556,9 @@ impl Property for ElapsedBelowSum {
     }
     fn names(&self) -> Vec<&str> {
         vec![&self.0]
+    }
+    fn leans_on(&self) -> LeansOn {
+        START_AND_VALUES
     }
 }
 
@@ -487,6 +588,9 @@ impl Property for ElapsedAtLeastMax {
     fn names(&self) -> Vec<&str> {
         vec![&self.0]
     }
+    fn leans_on(&self) -> LeansOn {
+        START_AND_VALUES
+    }
 }
 
 /// `line_at_least "PATTERN" S`
@@ -504,6 +608,9 @@ impl Property for LineAtLeast {
         let line = first(run, &self.0)?;
         at_least(&format!("`{}`", self.0), line.at.as_secs_f64(), self.1)
     }
+    fn leans_on(&self) -> LeansOn {
+        START
+    }
 }
 
 /// `line_at_most "PATTERN" S`
@@ -520,6 +627,9 @@ impl Property for LineAtMost {
     fn evaluate(&self, run: &Evidence) -> Result<(), String> {
         let line = first(run, &self.0)?;
         at_most(&format!("`{}`", self.0), line.at.as_secs_f64(), self.1)
+    }
+    fn leans_on(&self) -> LeansOn {
+        START
     }
 }
 
@@ -562,6 +672,175 @@ impl Property for GapAtMost {
         } else {
             Err(format!(
                 "`{q}` came {gap:.3} s after `{p}`, later than {s} s"
+            ))
+        }
+    }
+}
+
+/// `each_gap_at_least "P" "Q" S [NAME]`
+#[derive(Debug)]
+struct EachGapAtLeast(Pattern, Pattern, f64, Option<String>);
+
+impl Property for EachGapAtLeast {
+    fn sentence(&self) -> String {
+        let EachGapAtLeast(p, q, s, name) = self;
+        let bound = match name {
+            None => format!("{s} s"),
+            Some(n) if *s < 0.0 => format!("its `{n}` value less {} s", -s),
+            Some(n) if *s == 0.0 => format!("its `{n}` value"),
+            Some(n) => format!("{s} s plus its `{n}` value"),
+        };
+        format!(
+            "every line `{q}` came at least {bound} after the last line `{p}` before it (that agrees with it on the values both capture)"
+        )
+    }
+    fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        let EachGapAtLeast(p, q, seconds, name) = self;
+        // Each pattern is matched once per line; a line fitting Q is paired with the nearest
+        // line before it that fits P and agrees with it.
+        let earlier: Vec<Option<Vec<Capture>>> = run.lines.iter().map(|l| p.captures(l)).collect();
+        let mut paired = 0;
+        for (index, line) in run.lines.iter().enumerate() {
+            let Some(late) = q.captures(line) else {
+                continue;
+            };
+            let pair = (0..index).rev().find_map(|i| {
+                let early = earlier[i].as_ref()?;
+                agree(early, &late).then_some((&run.lines[i], early))
+            });
+            let Some((start, early)) = pair else {
+                continue;
+            };
+            paired += 1;
+            let value = match name {
+                None => 0.0,
+                Some(n) => value_of(early.iter().chain(&late), n)?,
+            };
+            let gap = line.at.as_secs_f64() - start.at.as_secs_f64();
+            let bound = seconds + value;
+            if gap < bound {
+                return Err(format!(
+                    "`{}` came {gap:.3} s after `{}`, sooner than {bound:.3} s",
+                    line.text, start.text
+                ));
+            }
+        }
+        if paired == 0 {
+            Err(format!(
+                "no line fitting `{q}` came after a line fitting `{p}`"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+    fn leans_on(&self) -> LeansOn {
+        LeansOn {
+            start: false,
+            values: self.3.is_some(),
+        }
+    }
+}
+
+/// `overlap_at_most "PATTERN" NAME N SLACK`
+#[derive(Debug)]
+struct OverlapAtMost(Pattern, String, usize, f64);
+
+impl Property for OverlapAtMost {
+    fn sentence(&self) -> String {
+        let OverlapAtMost(p, n, most, slack) = self;
+        format!(
+            "each line `{p}` ends a span of its `{n}` seconds, and no more than {most} of those spans were open at once (each span's last {slack} s left out: a line read late moves its span)"
+        )
+    }
+    fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        let OverlapAtMost(pattern, name, most, slack) = self;
+        // Each span as (from, to, its line); a span no longer than the slack counts as none.
+        let mut spans = Vec::new();
+        let mut seen = false;
+        for line in &run.lines {
+            let Some(found) = pattern.captures(line) else {
+                continue;
+            };
+            seen = true;
+            let end = line.at.as_secs_f64();
+            let (from, to) = (end - value_of(found.iter(), name)?, end - slack);
+            if from < to {
+                spans.push((from, to, line.text.as_str()));
+            }
+        }
+        if !seen {
+            return Err(format!("no line fits `{pattern}`"));
+        }
+        // The most spans open at once are open at some span's start: count, at each start,
+        // the spans begun by then and not yet ended (a span ending where another starts does
+        // not overlap it).
+        for (from, ..) in &spans {
+            let open: Vec<&str> = spans
+                .iter()
+                .filter(|(f, t, _)| f <= from && t > from)
+                .map(|(.., text)| *text)
+                .collect();
+            if open.len() > *most {
+                return Err(format!(
+                    "at {from:.3} s, {} spans were open at once, more than {most}: those of `{}`",
+                    open.len(),
+                    open.join("`, `")
+                ));
+            }
+        }
+        Ok(())
+    }
+    fn leans_on(&self) -> LeansOn {
+        LeansOn {
+            start: false,
+            values: true,
+        }
+    }
+}
+
+/// `end_at_least "PATTERN" S`
+#[derive(Debug)]
+struct EndAtLeast(Pattern, f64);
+
+impl Property for EndAtLeast {
+    fn sentence(&self) -> String {
+        format!(
+            "the run ended at least {} s after the first line `{}`",
+            self.1, self.0
+        )
+    }
+    fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        let EndAtLeast(p, s) = self;
+        let after = run.elapsed.as_secs_f64() - first(run, p)?.at.as_secs_f64();
+        if after >= *s {
+            Ok(())
+        } else {
+            Err(format!(
+                "the run ended {after:.3} s after `{p}`, sooner than {s} s"
+            ))
+        }
+    }
+}
+
+/// `end_at_most "PATTERN" S`
+#[derive(Debug)]
+struct EndAtMost(Pattern, f64);
+
+impl Property for EndAtMost {
+    fn sentence(&self) -> String {
+        format!(
+            "the run ended at most {} s after the first line `{}`",
+            self.1, self.0
+        )
+    }
+    fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        let EndAtMost(p, s) = self;
+        let after = run.elapsed.as_secs_f64() - first(run, p)?.at.as_secs_f64();
+        if after <= *s {
+            Ok(())
+        } else {
+            Err(format!(
+                "the run ended {after:.3} s after `{p}`, later than {s} s"
             ))
         }
     }
@@ -777,6 +1056,42 @@ impl Property for NotInKeyOrder {
     }
     fn names(&self) -> Vec<&str> {
         self.0.names()
+    }
+}
+
+/// `min_ratio_at_least A B R`
+#[derive(Debug)]
+struct MinRatioAtLeast(String, String, f64);
+
+impl Property for MinRatioAtLeast {
+    fn sentence(&self) -> String {
+        let MinRatioAtLeast(a, b, r) = self;
+        format!(
+            "the smallest `{a}` value is at least {r} times the smallest `{b}` value: each way's least disturbed measure"
+        )
+    }
+    fn evaluate(&self, run: &Evidence) -> Result<(), String> {
+        let MinRatioAtLeast(a, b, wanted) = self;
+        let least = |name: &str| -> Result<f64, String> {
+            Ok(numbers(run, name)?
+                .into_iter()
+                .fold(f64::INFINITY, f64::min))
+        };
+        let (over, under) = (least(a)?, least(b)?);
+        if under <= 0.0 {
+            return Err(format!("the smallest {b} value is {under}: no ratio to it"));
+        }
+        let ratio = over / under;
+        if ratio >= *wanted {
+            Ok(())
+        } else {
+            Err(format!(
+                "the smallest {a} value {over} is {ratio:.2} times the smallest {b} value {under}, less than {wanted}"
+            ))
+        }
+    }
+    fn names(&self) -> Vec<&str> {
+        vec![&self.0, &self.1]
     }
 }
 
@@ -1017,11 +1332,7 @@ fn before(run: &Evidence, p: &Pattern, q: &Pattern) -> Result<(), String> {
     for line in &run.lines {
         if let Some(late) = q.captures(line) {
             seen_q = true;
-            let agrees = |early: &Vec<Capture>| {
-                late.iter()
-                    .all(|l| early.iter().all(|e| e.name != l.name || e.value == l.value))
-            };
-            if !earlier.iter().any(agrees) {
+            if !earlier.iter().any(|early| agree(early, &late)) {
                 return Err(format!(
                     "`{}` came with no earlier line fitting `{p}`",
                     line.text
@@ -1037,6 +1348,27 @@ fn before(run: &Evidence, p: &Pattern, q: &Pattern) -> Result<(), String> {
     } else {
         Err(format!("no line fits `{q}`"))
     }
+}
+
+/// Two lines' captures agree when every name both capture has the same value in both.
+fn agree(early: &[Capture], late: &[Capture]) -> bool {
+    late.iter()
+        .all(|l| early.iter().all(|e| e.name != l.name || e.value == l.value))
+}
+
+/// The value `name` captured, as a finite number.
+fn value_of<'a>(
+    mut captures: impl Iterator<Item = &'a Capture>,
+    name: &str,
+) -> Result<f64, String> {
+    let text = captures
+        .find(|c| c.name == name)
+        .map(|c| c.value.as_str())
+        .ok_or_else(|| format!("no {name} value was captured"))?;
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("the {name} value {text} is not a finite number"))
 }
 
 fn compare(value: &str, op: Op, wanted: &str) -> bool {
@@ -1192,6 +1524,215 @@ mod tests {
     }
 
     #[test]
+    fn the_end_of_a_run_measured_from_a_line() {
+        let good = run(
+            1.02,
+            &[(0.0, "Waiting"), (1.0, "This is from another thread")],
+        );
+        // main slept 3 s instead of joining: it ended 2 s after the thread's line
+        let slept = run(
+            3.0,
+            &[(0.0, "Waiting"), (1.0, "This is from another thread")],
+        );
+        passes("end_at_most \"This is {text}\" 1.0", &good, &slept);
+        passes(
+            "end_at_least \"Waiting\" 0.8",
+            &good,
+            &run(0.3, &[(0.0, "Waiting")]),
+        );
+        // a late start moves the lines and the end alike
+        let late = run(
+            1.52,
+            &[(0.5, "Waiting"), (1.5, "This is from another thread")],
+        );
+        assert_eq!(
+            check("end_at_most \"This is {text}\" 1.0").evaluate(&late),
+            Ok(())
+        );
+        assert!(
+            check("end_at_least \"Nothing\" 0.1")
+                .evaluate(&good)
+                .unwrap_err()
+                .contains("no line fits")
+        );
+    }
+
+    #[test]
+    fn each_gap_pairs_a_line_with_the_last_agreeing_line_before_it() {
+        // each task's end line, its own sleep after its start line
+        let good = run(
+            1.0,
+            &[
+                (0.0, "start 0 v=0.5"),
+                (0.0, "start 1 v=0.25"),
+                (0.26, "end 1"),
+                (0.51, "end 0"),
+            ],
+        );
+        let truncated = run(
+            0.1,
+            &[
+                (0.0, "start 0 v=0.5"),
+                (0.0, "start 1 v=0.25"),
+                (0.01, "end 1"),
+                (0.01, "end 0"),
+            ],
+        );
+        let line = "each_gap_at_least \"start {int:n} v={float:v}\" \"end {int:n}\" -0.2 v";
+        passes(line, &good, &truncated);
+        // a task's end came 0.1 s sooner than its sleep: within the 0.2 s of slack ...
+        let late_read = run(
+            1.0,
+            &[
+                (0.1, "start 0 v=0.5"),
+                (0.1, "start 1 v=0.25"),
+                (0.26, "end 1"),
+                (0.51, "end 0"),
+            ],
+        );
+        assert_eq!(check(line).evaluate(&late_read), Ok(()));
+        // ... and each end pairs with its own start (the shared capture), not the nearest one
+        let crossed = run(
+            1.0,
+            &[
+                (0.0, "start 0 v=0.5"),
+                (0.3, "start 1 v=0.4"),
+                (0.5, "end 0"),
+                (0.7, "end 1"),
+            ],
+        );
+        let tight = "each_gap_at_least \"start {int:n} v={float:v}\" \"end {int:n}\" -0.05 v";
+        assert_eq!(check(tight).evaluate(&crossed), Ok(()));
+        let err = check("each_gap_at_least \"start {int:n} v={float:v}\" \"end {int:n}\" 0.1 v")
+            .evaluate(&crossed)
+            .unwrap_err();
+        assert!(
+            err.contains("`end 0` came 0.500 s after `start 0 v=0.5`"),
+            "{err}"
+        );
+        // one pattern for both: each line against the one before it, with that one's value
+        let sections = |at: [f64; 3]| {
+            run(
+                1.0,
+                &[
+                    (at[0], "got v=0.4"),
+                    (at[1], "got v=0.3"),
+                    (at[2], "got v=0.2"),
+                ],
+            )
+        };
+        let one_at_a_time = "each_gap_at_least \"got v={float:v}\" \"got v={float}\" -0.2 v";
+        passes(
+            one_at_a_time,
+            &sections([0.0, 0.4, 0.7]),
+            &sections([0.0, 0.01, 0.02]),
+        );
+        // a constant, from a line all others follow
+        let main_then_threads = |after: f64| {
+            run(
+                3.0,
+                &[
+                    (0.0, "Main thread blocking..."),
+                    (after + 0.3, "Thread 0 got 0.3"),
+                    (after + 0.7, "Thread 1 got 0.7"),
+                ],
+            )
+        };
+        passes(
+            "each_gap_at_least \"Main thread blocking...\" \"Thread {int} got {float:value}\" 1.8 value",
+            &main_then_threads(2.0),
+            &main_then_threads(1.0),
+        );
+        // no pair at all fails: a line that came before every line it pairs with proves nothing
+        let unpaired = run(1.0, &[(0.0, "end 0"), (0.5, "start 0 v=0.5")]);
+        assert!(
+            check(line)
+                .evaluate(&unpaired)
+                .unwrap_err()
+                .contains("no line fitting")
+        );
+        assert!(parse("each_gap_at_least \"a {int:n}\" \"b\" 1 v").is_err());
+    }
+
+    #[test]
+    fn overlap_counts_the_spans_open_at_once() {
+        // a semaphore of two: each line ends a span of its own value
+        let two_lanes = run(
+            1.3,
+            &[
+                (0.5, "got 0.5"),
+                (0.6, "got 0.6"),
+                (0.9, "got 0.4"),
+                (1.2, "got 0.6"),
+            ],
+        );
+        let all_at_once = run(
+            0.61,
+            &[
+                (0.4, "got 0.4"),
+                (0.5, "got 0.5"),
+                (0.6, "got 0.6"),
+                (0.6, "got 0.6"),
+            ],
+        );
+        passes(
+            "overlap_at_most \"got {float:v}\" v 2 0.2",
+            &two_lanes,
+            &all_at_once,
+        );
+        // spans that only touch do not overlap; one read 0.15 s late is forgiven
+        let one_lane = run(
+            1.2,
+            &[(0.5, "got 0.5"), (1.0, "got 0.5"), (1.25, "got 0.25")],
+        );
+        assert_eq!(
+            check("overlap_at_most \"got {float:v}\" v 1 0.0").evaluate(&one_lane),
+            Ok(())
+        );
+        let read_late = run(1.2, &[(0.65, "got 0.5"), (1.0, "got 0.5")]);
+        passes(
+            "overlap_at_most \"got {float:v}\" v 1 0.2",
+            &read_late,
+            &run(0.6, &[(0.5, "got 0.5"), (0.55, "got 0.5")]),
+        );
+        // spans no longer than the slack count as none: small draws prove nothing
+        let small = run(0.2, &[(0.1, "got 0.1"), (0.1, "got 0.1")]);
+        assert_eq!(
+            check("overlap_at_most \"got {float:v}\" v 1 0.2").evaluate(&small),
+            Ok(())
+        );
+        assert!(
+            check("overlap_at_most \"got {float:v}\" v 1 0.2")
+                .evaluate(&run(1.0, &[]))
+                .is_err()
+        );
+        assert!(parse("overlap_at_most \"got {float}\" v 1 0.2").is_err());
+        assert!(parse("overlap_at_most \"got {float:v}\" v 0 0.2").is_err());
+        assert!(parse("overlap_at_most \"got {float:v}\" v 1 -0.1").is_err());
+    }
+
+    #[test]
+    fn a_check_says_what_it_leans_on() {
+        let leans = |line: &str| check(line).leans_on();
+        let start = LeansOn {
+            start: true,
+            values: false,
+        };
+        assert_eq!(leans("line_at_least \"x\" 1"), start);
+        assert_eq!(leans("elapsed_at_most 2"), start);
+        assert!(leans("elapsed_at_least_sum v").start && leans("elapsed_below_sum v").values);
+        assert_eq!(leans("gap_at_least \"x\" \"y\" 1"), LeansOn::default());
+        assert_eq!(leans("end_at_most \"x\" 1"), LeansOn::default());
+        assert_eq!(leans("each_gap_at_least \"x\" \"y\" 1"), LeansOn::default());
+        let values = LeansOn {
+            start: false,
+            values: true,
+        };
+        assert_eq!(leans("each_gap_at_least \"x {float:v}\" \"y\" 0 v"), values);
+        assert_eq!(leans("overlap_at_most \"x {float:v}\" v 1 0.2"), values);
+    }
+
+    #[test]
     fn before_pairs_lines_by_their_shared_captures() {
         let good = run(
             2.0,
@@ -1301,6 +1842,23 @@ mod tests {
                 .is_err()
         );
         passes("not_pid id", &ids(&["4243"]), &ids(&["4242"]));
+        let trials = |pipe: &[&str], thread: &[&str]| {
+            let mut lines: Vec<String> = pipe.iter().map(|v| format!("pipe={v}")).collect();
+            lines.extend(thread.iter().map(|v| format!("thread={v}")));
+            let borrowed: Vec<(f64, &str)> = lines.iter().map(|s| (0.0, s.as_str())).collect();
+            run(1.0, &borrowed)
+        };
+        // the least disturbed trial of each way: one slow trial moves neither minimum
+        passes(
+            "min_ratio_at_least pipe thread 1.6",
+            &trials(&["0.13", "0.40", "0.14"], &["0.07", "0.06", "0.30"]),
+            &trials(&["0.13", "0.40", "0.14"], &["0.11", "0.10", "0.30"]),
+        );
+        assert!(
+            check("min_ratio_at_least pipe thread 1.6")
+                .evaluate(&trials(&["0.1"], &["0"]))
+                .is_err()
+        );
         passes("is_pid id", &ids(&["4242"]), &ids(&["4242", "4243"]));
     }
 

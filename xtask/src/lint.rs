@@ -81,6 +81,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
             match std::fs::read_to_string(root.join(&expected)) {
                 Ok(text) => match spec::parse(&expected, &text) {
                     Ok(spec) => {
+                        found.extend(leaning_problems(&expected, &text, &spec));
                         let job = Job {
                             package: package.into(),
                             name: name.to_string(),
@@ -115,6 +116,48 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
             .collect(),
         Err(e) => vec![e],
     }
+}
+
+/// The comment line that says why a check measures from the example's start: only where no
+/// line of the run marks the moment its timing starts, or where a later mark could hide
+/// what it catches (xtask/README.md).
+const FROM_THE_START: &str = "from the start:";
+
+/// The comment line that says why a check whose bound is built from captured values, which
+/// the example may draw at random, holds and catches its breaks whatever values are drawn.
+const WORST_CASE: &str = "worst case:";
+
+/// The checks of an expected file that lean on the example's start, or on values it drew,
+/// without a `#` comment line right above them that says why (`# from the start: ...`,
+/// `# worst case: ...`). A late start, or small random draws, can hide what such a check
+/// exists to catch: the comment is where its author shows that they cannot.
+fn leaning_problems(file: &str, text: &str, spec: &spec::Spec) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for check in &spec.checks {
+        let leans = check.item.leans_on();
+        // The comment lines right above the check, nearest first.
+        let above: Vec<&str> = lines[..check.line - 1]
+            .iter()
+            .rev()
+            .map_while(|l| l.trim_start().strip_prefix('#'))
+            .map(str::trim_start)
+            .collect();
+        let says = |start: &str| above.iter().any(|l| l.starts_with(start));
+        if leans.start && !says(FROM_THE_START) {
+            found.push(format!(
+                "{file}:{}: `{}` measures from the example's start, which a late start moves: measure between two lines (gap_at_least, end_at_most, ...), or say why the start is the point in a comment line above it, `# {FROM_THE_START} ...`",
+                check.line, check.item
+            ));
+        }
+        if leans.values && !says(WORST_CASE) {
+            found.push(format!(
+                "{file}:{}: `{}` builds its bound from captured values, which may be drawn at random: say in a comment line above it, `# {WORST_CASE} ...`, why it holds and catches its breaks whatever the draws",
+                check.line, check.item
+            ));
+        }
+    }
+    found
 }
 
 /// The name of a lesson's exercise: `lessonNN/exercise.rs`, `lessonNN/solution.rs` and
@@ -257,6 +300,7 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
     match std::fs::read_to_string(root.join(&expected)) {
         Ok(text) => match spec::parse(&expected, &text) {
             Ok(spec) => {
+                found.extend(leaning_problems(&expected, &text, &spec));
                 for check in spec.checks.iter().filter(|c| c.comment.is_empty()) {
                     found.push(format!(
                         "{expected}:{}: a check of an exercise needs a `#` comment above it: the hint a learner sees when it fails",
@@ -316,6 +360,45 @@ mod tests {
             "lesson09/src/bin/listed.rs:1: an item's comment is its doc",
             "lesson09/src/bin/listed.rs:2: write `The Rust twist`",
             "lesson09/expected/listed.txt:1: unknown section `[bogus]`",
+        ];
+        assert_eq!(found.len(), wanted.len(), "{found:#?}");
+        for (problem, start) in found.iter().zip(wanted) {
+            assert!(
+                problem.starts_with(start),
+                "{problem:?} should start with {start:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_check_that_leans_on_the_start_or_on_drawn_values_says_why() {
+        let text = "\
+[stdout]
+Waiting
+{float:v}
+Done
+[checks]
+# the thread slept its second
+line_at_least \"Done\" 1.0
+# from the start: nothing is printed before the sleep
+line_at_most \"Done\" 3.0
+gap_at_least \"Waiting\" \"Done\" 0.8
+# from the start: nothing is printed before the sleep
+# (a sentence that opens a comment line elsewhere does not count)
+elapsed_at_least_sum v
+# each value's own sleep
+# worst case: the last value is above 0.9
+each_gap_at_least \"{float:v}\" \"Done\" -0.2 v
+# worst case: a blank line ends the comment above a check
+
+overlap_at_most \"{float:v}\" v 1 0.2
+";
+        let spec = spec::parse("x.txt", text).unwrap();
+        let found = leaning_problems("x.txt", text, &spec);
+        let wanted = [
+            "x.txt:7: `line_at_least \"Done\" 1.0` measures from the example's start",
+            "x.txt:13: `elapsed_at_least_sum v` builds its bound from captured values",
+            "x.txt:19: `overlap_at_most \"{float:v}\" v 1 0.2` builds its bound",
         ];
         assert_eq!(found.len(), wanted.len(), "{found:#?}");
         for (problem, start) in found.iter().zip(wanted) {
