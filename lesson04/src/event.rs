@@ -2,6 +2,15 @@
 //!
 //! [`Event`]: a thread-safe boolean flag that threads can wait on.
 //!
+//! Map. Threads: none of its own. State, under one mutex: the flag, a count of `set` calls (the
+//! generation) and the threads waiting. Who wakes whom: `set` wakes every waiter, only if one
+//! is counted; `clear` wakes no one.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! std has no event. This is Python's `threading.Event`, std-only (a `Mutex` around the flag
 //! and a `Condvar`); copy this file into a project as it is.
 //!
@@ -71,7 +80,7 @@ impl Event {
         // (and no futex call for a `set` nobody waits on).
         let waiters = state.waiters;
         drop(state);
-        if waiters > 0 {
+        if waiters != 0 {
             self.changed.notify_all();
         }
     }

@@ -2,6 +2,16 @@
 //!
 //! [`Lock`]: a mutual exclusion lock with Python's non-blocking and timed acquire.
 //!
+//! Map. Threads: none of its own. State: `data` (a std `Mutex<T>`, the lock itself), `held`
+//! (what `locked()` reports), `timed` (timed acquires waiting). Who wakes whom: std's unlock
+//! wakes a blocked `acquire`; a release wakes one timed acquire, through `released`, only if
+//! `timed` counts one.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! Python's `threading.Lock` can be acquired three ways: `acquire()` waits as long as it takes,
 //! `acquire(blocking=False)` gives up at once, `acquire(timeout=t)` gives up after `t` seconds.
 //! std's `Mutex` has the first two (`lock`, `try_lock`) but no timed lock, and no `locked()`.
@@ -29,23 +39,18 @@
 //! negative, and one too long for a deadline (`Duration::MAX`) means no deadline, where CPython
 //! raises `OverflowError` past `threading.TIMEOUT_MAX`.
 
-use std::fmt;
-use std::ops::{Deref, DerefMut};
-use std::sync::{PoisonError, TryLockError};
-use std::time::{Duration, Instant};
-// Model checking (`cargo xtask models`) swaps std's primitives for shuttle's; a copied file
-// builds without shuttle, since `cfg(shuttle)` is never set there. Cargo warns there of an
-// unexpected `cfg` condition name `shuttle`: delete the `cfg(all(test, shuttle))` lines, or
-// declare the name in your Cargo.toml
-// (`[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`).
 #[cfg(all(test, shuttle))]
 use shuttle::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 #[cfg(all(test, shuttle))]
 use shuttle::sync::{Condvar, Mutex, MutexGuard};
+use std::fmt;
+use std::ops::{Deref, DerefMut};
 #[cfg(not(all(test, shuttle)))]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 #[cfg(not(all(test, shuttle)))]
 use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 // How it works. The lock *is* a std `Mutex<T>` (`data`): `acquire` is `Mutex::lock` and
 // `try_acquire` is `Mutex::try_lock`, so the common paths cost what std's do. Beside it:
@@ -215,7 +220,7 @@ impl<T> Drop for LockGuard<'_, T> {
 impl<T> Drop for Wake<'_, T> {
     fn drop(&mut self) {
         // A read-modify-write, not a load: see the notes at the top of the file.
-        if self.lock.timed.fetch_add(0, Ordering::AcqRel) > 0 {
+        if self.lock.timed.fetch_add(0, Ordering::AcqRel) != 0 {
             let _parked = self
                 .lock
                 .parked

@@ -2,6 +2,15 @@
 //!
 //! [`RLock`]: a re-entrant lock, which the thread holding it may acquire again.
 //!
+//! Map. Threads: none of its own. State, under one mutex: the owner thread, its depth, and the
+//! threads waiting. Who wakes whom: the owner's last release (depth back to 0) wakes one
+//! waiter, only if one is counted.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! Python's `threading.RLock` lets a thread that already holds the lock acquire it again (a
 //! plain `Lock` would wait for itself forever); it must release it as many times as it acquired
 //! it. std has `ReentrantLock`, but it is still unstable, so here is one, std-only; copy this
@@ -203,7 +212,7 @@ impl<T> Drop for RLockGuard<'_, T> {
             owner.thread = None;
             let waiters = owner.waiters;
             drop(owner);
-            if waiters > 0 {
+            if waiters != 0 {
                 self.lock.released.notify_one();
             }
         }

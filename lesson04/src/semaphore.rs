@@ -3,6 +3,15 @@
 //! [`Semaphore`] and [`BoundedSemaphore`]: a counter of permits that limits how many threads
 //! may be inside at once.
 //!
+//! Map. Threads: none of its own. State, under one mutex: free permits, permits out in guards,
+//! and the threads waiting. Who wakes whom: a permit given back (a guard dropped, `release`)
+//! wakes one waiter, `release_n` every waiter, only if one is counted.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! std has no semaphore. This is Python's `threading.Semaphore`, std-only (a `Mutex` around the
 //! count and a `Condvar` to wait on); copy this file into a project as it is.
 //!
@@ -126,7 +135,7 @@ impl Drop for SemaphorePermit<'_> {
         counts.available = counts.available.saturating_add(1);
         let waiters = counts.waiters;
         drop(counts);
-        if waiters > 0 {
+        if waiters != 0 {
             self.core.freed.notify_one();
         }
     }
@@ -210,7 +219,7 @@ impl Core {
             }
         }
         counts.available = counts.available.saturating_add(n);
-        Ok(counts.waiters > 0)
+        Ok(counts.waiters != 0)
     }
 
     fn fmt(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,15 @@
 //!
 //! [`Timer`]: run a function in a new thread after a delay, unless cancelled first.
 //!
+//! Map. Threads: one timer thread per [`Timer`]. State, under one mutex: waiting, cancelled or
+//! fired, `finished`, `ended`. Who wakes whom: `cancel` wakes the timer thread out of its wait
+//! for the deadline; the timer thread's end wakes `join`.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! std has no timer thread. This is Python's `threading.Timer`, std-only; copy this file into a
 //! project as it is.
 //!

@@ -1,4 +1,15 @@
+//! Needs: nothing beyond std
+//!
 //! [`Queue`]: a thread-safe FIFO queue with a bound, a size, and task accounting.
+//!
+//! Map. Threads: none of its own. State, under one mutex: the items, the count of unfinished
+//! tasks, and how many getters, putters and joiners wait. Who wakes whom: a put wakes one
+//! getter, a get one putter, the last `task_done` every joiner, each only if one is counted.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
 //!
 //! std's channels (`mpsc::channel`, `mpsc::sync_channel`) pass items between threads, and
 //! most programs need nothing more. What they lack is the rest of Python's `queue.Queue`:
@@ -58,11 +69,6 @@
 //!   `{:?}` of a queue shows `maxsize`, `qsize` and `unfinished_tasks` (Python's `repr` shows
 //!   only the object's address).
 
-// Model checking (`cargo xtask models`) swaps std's primitives for shuttle's; a copied file
-// builds without shuttle, since `cfg(shuttle)` is never set there. Cargo warns there of an
-// unexpected `cfg` condition name `shuttle`: delete the shuttle `use` line and the `models`
-// module at the end, or declare the name in your Cargo.toml as this workspace does
-// (`[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`).
 #[cfg(all(test, shuttle))]
 use shuttle::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
@@ -323,7 +329,7 @@ impl<T> Queue<T> {
             return Err(TaskDoneError);
         }
         state.unfinished_tasks -= 1;
-        if state.unfinished_tasks == 0 && state.joiners > 0 {
+        if state.unfinished_tasks == 0 && state.joiners != 0 {
             self.all_tasks_done.notify_all();
         }
         Ok(())
@@ -376,7 +382,7 @@ impl<T> Queue<T> {
     fn push(&self, mut state: MutexGuard<'_, State<T>>, item: T) {
         state.items.push_back(item);
         state.unfinished_tasks += 1;
-        let wake = state.getters > 0;
+        let wake = state.getters != 0;
         drop(state);
         if wake {
             self.not_empty.notify_one();
@@ -386,7 +392,7 @@ impl<T> Queue<T> {
     /// Removes the front item under the lock, if any, and wakes one putter if one waits.
     fn pop(&self, mut state: MutexGuard<'_, State<T>>) -> Option<T> {
         let item = state.items.pop_front();
-        let wake = item.is_some() && state.putters > 0;
+        let wake = item.is_some() && state.putters != 0;
         drop(state);
         if wake {
             self.not_full.notify_one();

@@ -4,6 +4,17 @@
 //! [`ThreadPool::imap`] and [`ThreadPool::imap_unordered`], added to the core pool of
 //! `pool.rs`, and the [`IMapIterator`] they return.
 //!
+//! Map. Threads: a feeder per `imap` call (it reads the items and queues a task per chunk)
+//! besides the pool's. State, under the call's mutex: the chunks' outcomes in order, how many
+//! were issued and taken, and whether the consumer or the feeder sleeps. Who wakes whom: a
+//! finished chunk wakes the consumer if it waits; the consumer wakes the feeder once half the
+//! window has been taken; `close`, `terminate` and dropping the iterator wake the feeder.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! Python twin: `Pool.imap`, `Pool.imap_unordered` and `multiprocessing.pool.IMapIterator`.
 //! As in CPython, `imap` returns at once and another thread reads the items and queues the
 //! tasks: here a feeder thread of the call's own, in CPython the pool's one task-handler

@@ -4,6 +4,18 @@
 //! [`AsyncResult`] a task issued asynchronously returns; [`PoolError`], what the pool reports
 //! where Python raises.
 //!
+//! Map. Threads: the workers, and one result handler that runs callbacks. State, under one
+//! mutex: the phase (running, closed, terminated), the job queue, the callbacks handed over,
+//! the live threads, the `imap` feeds, and who sleeps (idle workers, the handler). Who wakes
+//! whom: a queued job wakes an idle worker, a finished task with callbacks the handler, a
+//! settled result its waiters, each only if one sleeps there; `close` and `terminate` wake
+//! everyone; a worker's or the handler's end wakes `join`.
+//!
+//! Copying it: the `#[cfg(all(test, shuttle))]` lines switch to the shuttle model checker's
+//! primitives for `cargo xtask models` only. In a project of your own cargo warns of an
+//! unexpected `cfg` condition name `shuttle`: delete those lines, or declare the name in your
+//! Cargo.toml: `[lints.rust] unexpected_cfgs = { level = "warn", check-cfg = ["cfg(shuttle)"] }`.
+//!
 //! Python twin: `multiprocessing.pool.ThreadPool`, with `AsyncResult` (`ApplyResult`,
 //! `MapResult`). Where Python has optional arguments, this has one method per combination
 //! (`map`, `map_with_chunksize`; `apply_async`, `apply_async_with` for callbacks), and where
@@ -15,9 +27,7 @@
 //! (`imap`, `imap_unordered`) and `starmap.rs` (`starmap`, `starmap_async`).
 //!
 //! Std only: threads, a `Mutex`-guarded queue, `Condvar`s to wait on, and `catch_unwind` so a
-//! panicking task is reported to whoever waits for it instead of killing its worker. (The
-//! `cfg(all(test, shuttle))` lines swap in the shuttle model checker's `Mutex`, `Condvar` and
-//! `thread` for this file's model tests; a copied file builds on std alone.)
+//! panicking task is reported to whoever waits for it instead of killing its worker.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -192,7 +202,7 @@ impl<T> Slot<T> {
         let mut slot = lock(&self.outcome);
         if slot.value.is_none() {
             slot.value = Some(outcome);
-            if slot.waiters > 0 {
+            if slot.waiters != 0 {
                 self.settled.notify_all();
             }
         }
@@ -419,7 +429,7 @@ impl Shared {
             return;
         }
         state.handoffs.push_back(handoff);
-        let wake = state.handler_waiting > 0;
+        let wake = state.handler_waiting != 0;
         drop(state);
         if wake {
             self.handed.notify_one();
@@ -430,7 +440,7 @@ impl Shared {
     /// queued them): none if none sleeps.
     fn wake_workers(&self, jobs: usize, idle: usize) {
         if jobs >= idle {
-            if idle > 0 {
+            if idle != 0 {
                 self.work.notify_all();
             }
         } else {
@@ -847,7 +857,7 @@ impl ThreadPool {
                 drop(handoff); // settles at once: nothing to call
             } else {
                 state.handoffs.push_back(Box::new(move || handoff.run()));
-                let wake = state.handler_waiting > 0;
+                let wake = state.handler_waiting != 0;
                 drop(state);
                 if wake {
                     self.shared.handed.notify_one();

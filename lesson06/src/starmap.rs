@@ -4,6 +4,11 @@
 //! [`ThreadPool::starmap`] and [`ThreadPool::starmap_async`], added to the core pool of
 //! `pool.rs`, and the [`StarFn`] trait that unpacks a tuple into a function's arguments.
 //!
+//! Map. No thread or state of its own: `starmap` is `map` over tuples, through the pool.
+//!
+//! Copying it: this file has no `cfg(shuttle)` line of its own; `pool.rs`, which it needs,
+//! says what to do with its.
+//!
 //! Python twin: `Pool.starmap`, `Pool.starmap_async`: `starmap(func, [(1, 2), (3, 4)])`
 //! calls `func(1, 2)` and `func(3, 4)`, as `itertools.starmap` does.
 
