@@ -355,6 +355,53 @@ impl fmt::Debug for BoundedSemaphore {
     }
 }
 
+// The tests of the public API are in `tests/semaphore.rs`. This one needs the count of
+// waiters, which decides whether a release notifies. (Two `cfg`s: cargo-mutants skips a module
+// marked with a plain `#[cfg(test)]`.)
+#[cfg(test)]
+#[cfg(not(shuttle))]
+mod tests {
+    use super::*;
+
+    /// Spins until `done` holds, for at most 5 s.
+    fn until(mut done: impl FnMut() -> bool) {
+        let begun = std::time::Instant::now();
+        while !done() {
+            assert!(begun.elapsed() < Duration::from_secs(5), "waited 5 s");
+            std::thread::yield_now();
+        }
+    }
+
+    /// A waiter is counted while it waits, and no longer once it stops, woken or timed out.
+    #[test]
+    fn waiters_are_counted_only_while_they_wait() {
+        let sem = Semaphore::new(0);
+        std::thread::scope(|s| {
+            let timed_out = s.spawn(|| sem.acquire_timeout(Duration::from_millis(20)).is_none());
+            assert!(timed_out.join().unwrap());
+            assert_eq!(
+                sem.core.counts().waiters,
+                0,
+                "a timed-out wait is still counted"
+            );
+            let blocking = s.spawn(|| sem.acquire().forget());
+            let timed = s.spawn(|| {
+                sem.acquire_timeout(Duration::from_secs(5))
+                    .map(|p| p.forget())
+            });
+            until(|| sem.core.counts().waiters == 2);
+            sem.release_n(2);
+            blocking.join().unwrap();
+            assert!(timed.join().unwrap().is_some());
+        });
+        assert_eq!(
+            sem.core.counts().waiters,
+            0,
+            "a woken wait is still counted"
+        );
+    }
+}
+
 // The shuttle models (`cargo xtask models`) live in `semaphore_models.rs`: a module whose `cfg`
 // is off is never read, so a copy of this file builds without that file.
 #[cfg(all(test, shuttle))]

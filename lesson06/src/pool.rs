@@ -1268,6 +1268,49 @@ mod tests {
         }
     }
 
+    /// Idle workers, the result handler and a result's waiters are counted while they sleep,
+    /// and no longer once they stop: the counts decide whether a job, a callback or a settle
+    /// notifies.
+    #[test]
+    fn sleepers_are_counted_only_while_they_sleep() {
+        bounded(|| {
+            let pool = ThreadPool::new(2);
+            let sleepers = |pool: &ThreadPool| {
+                let state = lock(&pool.shared.state);
+                (state.idle_workers, state.handler_waiting)
+            };
+            let begun = Instant::now();
+            while sleepers(&pool) != (2, 1) {
+                assert!(begun.elapsed() < PATIENCE, "{:?}", sleepers(&pool));
+                thread::yield_now();
+            }
+            let (release, gate) = mpsc::channel::<()>();
+            let result = pool
+                .apply_async(move || {
+                    let _ = gate.recv_timeout(PATIENCE);
+                })
+                .unwrap();
+            assert!(!result.wait_timeout(Duration::from_millis(20)));
+            assert_eq!(lock(&result.slot.outcome).waiters, 0, "a timed-out wait");
+            let waiter = {
+                let slot = Arc::clone(&result.slot);
+                thread::spawn(move || drop(slot.wait(None)))
+            };
+            let begun = Instant::now();
+            while lock(&result.slot.outcome).waiters != 1 {
+                assert!(begun.elapsed() < PATIENCE);
+                thread::yield_now();
+            }
+            drop(release);
+            waiter.join().unwrap();
+            assert_eq!(lock(&result.slot.outcome).waiters, 0, "a woken wait");
+            assert_eq!(result.get_timeout(PATIENCE), Ok(()));
+            pool.close();
+            pool.join_timeout(PATIENCE).unwrap();
+            assert_eq!(sleepers(&pool), (0, 0), "the threads left, still counted");
+        });
+    }
+
     /// A closure that counts its calls, for tests that need to know how much ran.
     fn counter() -> (Arc<AtomicUsize>, impl Fn() + Send + Sync + Clone + 'static) {
         let count = Arc::new(AtomicUsize::new(0));
