@@ -32,6 +32,8 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
         let listed: Vec<&str> = lesson.examples.iter().map(|e| e.name.as_str()).collect();
         found.extend(readme::problem(root, lesson));
         found.extend(exercise_problems(root, package));
+        found.extend(teaching_problems(root, package));
+        found.extend(library_problems(root, package));
         for (file, text) in lesson_texts(root, package) {
             found.extend(python_file_names(&file, &text));
         }
@@ -156,6 +158,167 @@ fn leaning_problems(file: &str, text: &str, spec: &spec::Spec) -> Vec<String> {
                 check.line, check.item
             ));
         }
+    }
+    found
+}
+
+/// The headings a lesson README is built on: what the reader will learn and the main example
+/// first, the examples table after them, the takeaways last.
+const LEARN: &str = "**You will learn to:**";
+const MAIN_EXAMPLE: &str = "## The main example, read slowly";
+const EXAMPLES: &str = "## The examples";
+const PROVENANCE: &str = "## Where the Python variants went";
+const TAKEAWAYS: &str = "## Takeaways";
+
+/// What keeps a lesson README from teaching before it lists (see [`readme_shape_problems`]),
+/// and the compile-fail listings of `lessonNN/refused/`: each must parse, and be named in
+/// its lesson's README.
+fn teaching_problems(root: &Path, package: &str) -> Vec<String> {
+    let file = format!("{package}/README.md");
+    // A missing README is reported with the examples table it lacks.
+    let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+        return Vec::new();
+    };
+    let mut found = readme_shape_problems(&file, &text);
+    let dir = root.join(package);
+    if dir.join("refused").is_dir() {
+        match course::refused::listings(&dir) {
+            Ok(listings) => {
+                for listing in listings {
+                    if !text.contains(&listing.name) {
+                        found.push(format!(
+                            "{file} does not name {}: say what it refuses where the lesson teaches it",
+                            listing.path.display()
+                        ));
+                    }
+                }
+            }
+            Err(e) => found.push(e),
+        }
+    }
+    found
+}
+
+/// A lesson README opens with `**You will learn to:**` and then the main example, read slowly
+/// (with its code in a `rust` block), before the examples table; where the Python variants
+/// went comes after the table; it ends with the takeaways; and it carries no test figures
+/// (`177 mutants`, `2,000 schedules`), which live in TESTING.md.
+fn readme_shape_problems(file: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let headings: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("## "))
+        .collect();
+    let at = |heading: &str| headings.iter().position(|(_, h)| h.trim_end() == heading);
+    let first_heading = headings.first().map_or(usize::MAX, |(n, _)| *n);
+    match text.lines().position(|l| l.trim() == LEARN) {
+        Some(n) if n < first_heading => {}
+        _ => found.push(format!(
+            "{file}: open with `{LEARN}` and the lesson's objectives, before the first `## ` heading"
+        )),
+    }
+    match at(MAIN_EXAMPLE) {
+        Some(0) => {
+            let start = headings[0].0;
+            let end = headings.get(1).map_or(usize::MAX, |(n, _)| *n);
+            let has_code = text
+                .lines()
+                .enumerate()
+                .any(|(n, l)| n > start && n < end && l.trim_start().starts_with("```rust"));
+            if !has_code {
+                found.push(format!(
+                    "{file}: `{MAIN_EXAMPLE}` shows the example's code in a ```rust block"
+                ));
+            }
+        }
+        _ => found.push(format!(
+            "{file}: the first section is `{MAIN_EXAMPLE}`, a walk through the main example"
+        )),
+    }
+    match (at(EXAMPLES), at(PROVENANCE)) {
+        (None, _) => found.push(format!("{file}: `{EXAMPLES}` (the table) is missing")),
+        (Some(table), Some(provenance)) if provenance < table => found.push(format!(
+            "{file}: `{PROVENANCE}` comes after `{EXAMPLES}`: teach first, then say where things came from"
+        )),
+        _ => {}
+    }
+    if headings.last().map(|(_, h)| h.trim_end()) != Some(TAKEAWAYS) {
+        found.push(format!("{file}: end with `{TAKEAWAYS}`"));
+    }
+    for (number, line) in text.lines().enumerate() {
+        if let Some(figure) = test_figure(line) {
+            found.push(format!(
+                "{file}:{}: `{figure}` is a test figure: it belongs in TESTING.md",
+                number + 1
+            ));
+        }
+    }
+    found
+}
+
+/// A number followed by a word that counts tests (`177 mutants`, `2,000 schedules`), if the
+/// line has one.
+fn test_figure(line: &str) -> Option<String> {
+    const COUNTED: [&str; 6] = [
+        "mutants",
+        "mutant",
+        "schedules",
+        "caught",
+        "missed",
+        "models",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.windows(2).find_map(|pair| {
+        let number = pair[0].trim_start_matches(['(', '`']);
+        let word = pair[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let is_number = !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit() || c == ',')
+            && number.starts_with(|c: char| c.is_ascii_digit());
+        (is_number && COUNTED.contains(&word)).then(|| format!("{number} {word}"))
+    })
+}
+
+/// Each library file a reader may copy (`lessonNN/src/*.rs` but `lib.rs` and the shuttle
+/// models, and `lessonNN/steps/*.rs`) says on its first line what else it needs, and, if it
+/// has `cfg(shuttle)` lines, what a copy does about the warning they give.
+fn library_problems(root: &Path, package: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in ["src", "steps"] {
+        let Ok(entries) = std::fs::read_dir(root.join(package).join(dir)) else {
+            continue;
+        };
+        let mut files: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(String::from))
+            .filter(|n| n.ends_with(".rs") && n != "lib.rs" && !n.ends_with("_models.rs"))
+            .collect();
+        files.sort();
+        for name in files {
+            let file = format!("{package}/{dir}/{name}");
+            let text = std::fs::read_to_string(root.join(&file)).unwrap_or_default();
+            found.extend(library_file_problems(&file, &text));
+        }
+    }
+    found
+}
+
+/// What a library file lacks: its `//! Needs:` line first, and the note on `cfg(shuttle)`
+/// when it has such lines.
+fn library_file_problems(file: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if !text.starts_with("//! Needs:") {
+        found.push(format!(
+            "{file}: open with `//! Needs:`, the other files a copy of it needs (or `nothing beyond std`)"
+        ));
+    }
+    let has_cfg = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("#[cfg") && l.contains("shuttle"));
+    if has_cfg && !text.contains("unexpected `cfg` condition name `shuttle`") {
+        found.push(format!(
+            "{file}: its `cfg(shuttle)` lines warn in a copy (unexpected `cfg` condition name `shuttle`): say in its header what to do about it"
+        ));
     }
     found
 }
@@ -407,6 +570,56 @@ overlap_at_most \"{float:v}\" v 1 0.2
                 "{problem:?} should start with {start:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_lesson_readme_teaches_before_it_lists() {
+        let good = "# Lesson 09\n\n**You will learn to:**\n\n- x\n\n## The main example, read slowly\n\n```rust\nfn main() {}\n```\n\n## The examples\n\n## Where the Python variants went\n\n## Takeaways\n\n- y\n";
+        assert_eq!(readme_shape_problems("R", good), Vec::<String>::new());
+        let bad = "# Lesson 09\n\n## The examples\n\n## Where the Python variants went\n\nIt had 177 mutants, 2,000 schedules.\n\n## The main example, read slowly\n\nno code\n\n## Exercise\n";
+        let found = readme_shape_problems("R", bad);
+        let starts = [
+            "R: open with `**You will learn to:**`",
+            "R: the first section is `## The main example, read slowly`",
+            "R: end with `## Takeaways`",
+            "R:7: `177 mutants` is a test figure",
+        ];
+        assert_eq!(found.len(), starts.len(), "{found:#?}");
+        for (problem, start) in found.iter().zip(starts) {
+            assert!(
+                problem.starts_with(start),
+                "{problem:?} should start with {start:?}"
+            );
+        }
+        let late = good.replace(
+            "## The examples\n\n## Where the Python variants went",
+            "## Where the Python variants went\n\n## The examples",
+        );
+        assert!(readme_shape_problems("R", &late)[0].contains("comes after `## The examples`"));
+        let no_code = good.replace("```rust", "```text");
+        assert!(readme_shape_problems("R", &no_code)[0].contains("```rust block"));
+        assert_eq!(
+            test_figure("in (2,000 schedules)"),
+            Some("2,000 schedules".into())
+        );
+        assert_eq!(test_figure("the 2 threads caught up"), None);
+    }
+
+    #[test]
+    fn a_library_file_says_what_it_needs_and_what_to_do_about_shuttle() {
+        let good = "//! Needs: nothing beyond std\n//! unexpected `cfg` condition name `shuttle`: delete them\n#[cfg(all(test, shuttle))]\nuse shuttle::sync::Mutex;\n";
+        assert_eq!(library_file_problems("f.rs", good), Vec::<String>::new());
+        let found = library_file_problems(
+            "f.rs",
+            "//! A pool\n#[cfg(all(test, shuttle))]\nmod models;\n",
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].contains("open with `//! Needs:`"));
+        assert!(found[1].contains("say in its header"));
+        assert_eq!(
+            library_file_problems("f.rs", "//! Needs: pool.rs\nfn f() {}\n"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
