@@ -235,6 +235,22 @@ impl<T: fmt::Debug> fmt::Debug for RLockGuard<'_, T> {
 mod tests {
     use super::*;
 
+    /// Runs `body` on a thread of its own and fails if it has not finished within 10 s: a
+    /// lost wakeup then fails the test instead of hanging it.
+    fn bounded(body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        if finished.recv_timeout(Duration::from_secs(10)).is_err() && !runner.is_finished() {
+            panic!("the test did not finish within 10 s: a lost wakeup?");
+        }
+        if let Err(panic) = runner.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
     /// Spins until `done` holds, for at most 5 s.
     fn until(mut done: impl FnMut() -> bool) {
         let begun = std::time::Instant::now();
@@ -247,20 +263,23 @@ mod tests {
     /// A waiter is counted while it waits, and no longer once it stops, woken or timed out.
     #[test]
     fn waiters_are_counted_only_while_they_wait() {
-        let lock = RLock::new(());
-        let guard = lock.acquire();
-        std::thread::scope(|s| {
-            let timed_out = s.spawn(|| lock.acquire_timeout(Duration::from_millis(20)).is_none());
-            assert!(timed_out.join().unwrap());
-            assert_eq!(lock.owner().waiters, 0, "a timed-out wait is still counted");
-            let blocking = s.spawn(|| drop(lock.acquire()));
-            let timed = s.spawn(|| lock.acquire_timeout(Duration::from_secs(5)).is_some());
-            until(|| lock.owner().waiters == 2);
-            drop(guard);
-            blocking.join().unwrap();
-            assert!(timed.join().unwrap());
+        bounded(|| {
+            let lock = RLock::new(());
+            let guard = lock.acquire();
+            std::thread::scope(|s| {
+                let timed_out =
+                    s.spawn(|| lock.acquire_timeout(Duration::from_millis(20)).is_none());
+                assert!(timed_out.join().unwrap());
+                assert_eq!(lock.owner().waiters, 0, "a timed-out wait is still counted");
+                let blocking = s.spawn(|| drop(lock.acquire()));
+                let timed = s.spawn(|| lock.acquire_timeout(Duration::from_secs(5)).is_some());
+                until(|| lock.owner().waiters == 2);
+                drop(guard);
+                blocking.join().unwrap();
+                assert!(timed.join().unwrap());
+            });
+            assert_eq!(lock.owner().waiters, 0, "a woken wait is still counted");
         });
-        assert_eq!(lock.owner().waiters, 0, "a woken wait is still counted");
     }
 }
 

@@ -363,6 +363,22 @@ impl fmt::Debug for BoundedSemaphore {
 mod tests {
     use super::*;
 
+    /// Runs `body` on a thread of its own and fails if it has not finished within 10 s: a
+    /// lost wakeup then fails the test instead of hanging it.
+    fn bounded(body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        if finished.recv_timeout(Duration::from_secs(10)).is_err() && !runner.is_finished() {
+            panic!("the test did not finish within 10 s: a lost wakeup?");
+        }
+        if let Err(panic) = runner.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
     /// Spins until `done` holds, for at most 5 s.
     fn until(mut done: impl FnMut() -> bool) {
         let begun = std::time::Instant::now();
@@ -375,30 +391,33 @@ mod tests {
     /// A waiter is counted while it waits, and no longer once it stops, woken or timed out.
     #[test]
     fn waiters_are_counted_only_while_they_wait() {
-        let sem = Semaphore::new(0);
-        std::thread::scope(|s| {
-            let timed_out = s.spawn(|| sem.acquire_timeout(Duration::from_millis(20)).is_none());
-            assert!(timed_out.join().unwrap());
+        bounded(|| {
+            let sem = Semaphore::new(0);
+            std::thread::scope(|s| {
+                let timed_out =
+                    s.spawn(|| sem.acquire_timeout(Duration::from_millis(20)).is_none());
+                assert!(timed_out.join().unwrap());
+                assert_eq!(
+                    sem.core.counts().waiters,
+                    0,
+                    "a timed-out wait is still counted"
+                );
+                let blocking = s.spawn(|| sem.acquire().forget());
+                let timed = s.spawn(|| {
+                    sem.acquire_timeout(Duration::from_secs(5))
+                        .map(|p| p.forget())
+                });
+                until(|| sem.core.counts().waiters == 2);
+                sem.release_n(2);
+                blocking.join().unwrap();
+                assert!(timed.join().unwrap().is_some());
+            });
             assert_eq!(
                 sem.core.counts().waiters,
                 0,
-                "a timed-out wait is still counted"
+                "a woken wait is still counted"
             );
-            let blocking = s.spawn(|| sem.acquire().forget());
-            let timed = s.spawn(|| {
-                sem.acquire_timeout(Duration::from_secs(5))
-                    .map(|p| p.forget())
-            });
-            until(|| sem.core.counts().waiters == 2);
-            sem.release_n(2);
-            blocking.join().unwrap();
-            assert!(timed.join().unwrap().is_some());
         });
-        assert_eq!(
-            sem.core.counts().waiters,
-            0,
-            "a woken wait is still counted"
-        );
     }
 }
 

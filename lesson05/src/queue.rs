@@ -439,6 +439,22 @@ mod tests {
             assert_eq!(q.task_done(), Err(TaskDoneError));
         }
     }
+    /// Runs `body` on a thread of its own and fails if it has not finished within 10 s: a
+    /// lost wakeup then fails the test instead of hanging it.
+    fn bounded(body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let runner = std::thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        if finished.recv_timeout(Duration::from_secs(10)).is_err() && !runner.is_finished() {
+            panic!("the test did not finish within 10 s: a lost wakeup?");
+        }
+        if let Err(panic) = runner.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
     /// Spins until `done` holds, for at most 5 s.
     fn until(mut done: impl FnMut() -> bool) {
         let begun = std::time::Instant::now();
@@ -452,43 +468,45 @@ mod tests {
     /// stop, woken or timed out: the counts decide whether a put, get or task_done notifies.
     #[test]
     fn waiters_are_counted_only_while_they_wait() {
-        let q = Queue::new(1);
-        let counts = |q: &Queue<i32>| {
-            let state = q.lock();
-            (state.getters, state.putters, state.joiners)
-        };
-        std::thread::scope(|s| {
-            assert_eq!(q.get_timeout(Duration::from_millis(20)), Err(Empty));
-            q.put(1);
-            assert_eq!(q.put_timeout(2, Duration::from_millis(20)), Err(Full(2)));
-            assert!(!q.join_timeout(Duration::from_millis(20)));
-            assert_eq!(counts(&q), (0, 0, 0), "a timed-out wait is still counted");
-            let putter = s.spawn(|| q.put(2));
-            let timed_putter = s.spawn(|| q.put_timeout(3, Duration::from_secs(5)));
-            let joiner = s.spawn(|| q.join());
-            let timed_joiner = s.spawn(|| q.join_timeout(Duration::from_secs(5)));
-            until(|| counts(&q) == (0, 2, 2));
-            for _ in 0..3 {
-                q.get();
-                q.task_done().unwrap();
-            }
-            putter.join().unwrap();
-            assert_eq!(timed_putter.join().unwrap(), Ok(()));
-            joiner.join().unwrap();
-            assert!(timed_joiner.join().unwrap());
-            let getter = s.spawn(|| q.get());
-            let timed_getter = s.spawn(|| q.get_timeout(Duration::from_secs(5)));
-            until(|| counts(&q) == (2, 0, 0));
-            q.put(4);
-            q.put(5);
-            let mut got = [
-                getter.join().unwrap(),
-                timed_getter.join().unwrap().unwrap(),
-            ];
-            got.sort_unstable();
-            assert_eq!(got, [4, 5]);
+        bounded(|| {
+            let q = Queue::new(1);
+            let counts = |q: &Queue<i32>| {
+                let state = q.lock();
+                (state.getters, state.putters, state.joiners)
+            };
+            std::thread::scope(|s| {
+                assert_eq!(q.get_timeout(Duration::from_millis(20)), Err(Empty));
+                q.put(1);
+                assert_eq!(q.put_timeout(2, Duration::from_millis(20)), Err(Full(2)));
+                assert!(!q.join_timeout(Duration::from_millis(20)));
+                assert_eq!(counts(&q), (0, 0, 0), "a timed-out wait is still counted");
+                let putter = s.spawn(|| q.put(2));
+                let timed_putter = s.spawn(|| q.put_timeout(3, Duration::from_secs(5)));
+                let joiner = s.spawn(|| q.join());
+                let timed_joiner = s.spawn(|| q.join_timeout(Duration::from_secs(5)));
+                until(|| counts(&q) == (0, 2, 2));
+                for _ in 0..3 {
+                    q.get();
+                    q.task_done().unwrap();
+                }
+                putter.join().unwrap();
+                assert_eq!(timed_putter.join().unwrap(), Ok(()));
+                joiner.join().unwrap();
+                assert!(timed_joiner.join().unwrap());
+                let getter = s.spawn(|| q.get());
+                let timed_getter = s.spawn(|| q.get_timeout(Duration::from_secs(5)));
+                until(|| counts(&q) == (2, 0, 0));
+                q.put(4);
+                q.put(5);
+                let mut got = [
+                    getter.join().unwrap(),
+                    timed_getter.join().unwrap().unwrap(),
+                ];
+                got.sort_unstable();
+                assert_eq!(got, [4, 5]);
+            });
+            assert_eq!(counts(&q), (0, 0, 0), "a woken wait is still counted");
         });
-        assert_eq!(counts(&q), (0, 0, 0), "a woken wait is still counted");
     }
 }
 
