@@ -340,7 +340,7 @@ impl<T> Queue<T> {
     /// called any number of times, by any number of threads.
     pub fn join(&self) {
         let mut state = self.lock();
-        if state.unfinished_tasks > 0 {
+        if state.unfinished_tasks != 0 {
             state.joiners += 1;
             state = self
                 .all_tasks_done
@@ -355,7 +355,7 @@ impl<T> Queue<T> {
     /// timeout too long for a deadline (`Duration::MAX`) waits as long as [`Queue::join`].
     pub fn join_timeout(&self, timeout: Duration) -> bool {
         let mut state = self.lock();
-        if state.unfinished_tasks > 0 {
+        if state.unfinished_tasks != 0 {
             state.joiners += 1;
             state = self
                 .all_tasks_done
@@ -392,7 +392,8 @@ impl<T> Queue<T> {
     /// Removes the front item under the lock, if any, and wakes one putter if one waits.
     fn pop(&self, mut state: MutexGuard<'_, State<T>>) -> Option<T> {
         let item = state.items.pop_front();
-        let wake = item.is_some() && state.putters != 0;
+        // Putters wait only on a full queue, never an empty one: if one waits, `item` is there.
+        let wake = state.putters != 0;
         drop(state);
         if wake {
             self.not_full.notify_one();
@@ -435,7 +436,7 @@ mod tests {
             q.task_done().unwrap();
             assert!(!q.join_timeout(Duration::from_millis(10)));
             q.task_done().unwrap();
-            q.join();
+            assert!(q.join_timeout(Duration::from_secs(5)));
             assert_eq!(q.task_done(), Err(TaskDoneError));
         }
     }
