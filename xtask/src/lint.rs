@@ -3,6 +3,7 @@
 //! file parses; every break file parses and fits the source it changes; the root README names
 //! every example.
 
+use crate::verdict::Reason;
 use crate::verify::{Job, Status};
 use crate::{breaking, breaks, readme, spec, workspace};
 use course::sources;
@@ -115,9 +116,32 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
         Ok(found) => found
             .iter()
             .filter_map(|b| breaking::check_break(root, job, &file, b).err())
+            .chain(unnamed_checks(job, &file, &found))
             .collect(),
         Err(e) => vec![e],
     }
+}
+
+/// The checks of the example's expected file that no break names in a `caught by: check`
+/// line: a check no break proves red may be one that cannot fail (xtask/README.md).
+fn unnamed_checks(job: &Job, file: &str, found: &[breaks::Break]) -> Vec<String> {
+    job.spec
+        .checks
+        .iter()
+        .filter(|check| {
+            let line = check.item.to_string();
+            !found
+                .iter()
+                .flat_map(|b| &b.caught_by)
+                .any(|reason| matches!(reason, Reason::Check(named) if *named == line))
+        })
+        .map(|check| {
+            format!(
+                "{}:{}: `{}` is named by no break of {file}: add a break that turns it red every time, or remove the check and say why in a comment where it stood",
+                job.file, check.line, check.item
+            )
+        })
+        .collect()
 }
 
 /// The comment line that says why a check measures from the example's start: only where no
@@ -655,6 +679,51 @@ overlap_at_most \"{float:v}\" v 1 0.2
             "[break b]\nwhy: w\nfile: lesson09/src/bin/y.rs\nline: go();\ncaught by: stdout\n",
         );
         assert!(other[0].contains("another example's source"), "{other:?}");
+        std::fs::remove_file(dir.join("lesson09/breaks/x.txt")).unwrap();
+        let gone = break_problems(&dir, &job);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(gone[0].contains("is missing"), "{gone:?}");
+    }
+
+    #[test]
+    fn every_check_is_named_by_a_break() {
+        let dir = std::env::temp_dir().join(format!("xtask-lint-named-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lesson09/src/bin")).unwrap();
+        std::fs::create_dir_all(dir.join("lesson09/breaks")).unwrap();
+        std::fs::write(
+            dir.join("lesson09/src/bin/x.rs"),
+            "fn main() {\n    go();\n}\n",
+        )
+        .unwrap();
+        let expected = "[stdout]\n{int:n}\n[checks]\nall n > 0\n# a comment\ncount n 1\n";
+        let job = Job {
+            package: "lesson09".into(),
+            name: "x".into(),
+            file: "lesson09/expected/x.txt".into(),
+            spec: spec::parse("x.txt", expected).unwrap(),
+        };
+        let problems = |text: &str| {
+            std::fs::write(dir.join("lesson09/breaks/x.txt"), text).unwrap();
+            break_problems(&dir, &job)
+        };
+        let both = "[break b]\nwhy: w\nline: go();\ncaught by: check all n > 0\n\n[break c]\nwhy: w\nline: go();\nbecomes: go(); go();\ncaught by: stdout\ncaught by: check count n 1\n";
+        assert_eq!(problems(both), Vec::<String>::new());
+        // Named by no break: only `stdout` and the other check are.
+        let one = problems(
+            "[break b]\nwhy: w\nline: go();\ncaught by: stdout\ncaught by: check count n 1\n",
+        );
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(
+            one[0].starts_with("lesson09/expected/x.txt:4: `all n > 0` is named by no break of lesson09/breaks/x.txt"),
+            "{one:?}"
+        );
+        // Each check unnamed is reported on its own line.
+        let none = problems("[break b]\nwhy: w\nline: go();\ncaught by: stdout\n");
+        assert_eq!(none.len(), 2, "{none:?}");
+        assert!(
+            none[1].starts_with("lesson09/expected/x.txt:6: `count n 1`"),
+            "{none:?}"
+        );
         std::fs::remove_file(dir.join("lesson09/breaks/x.txt")).unwrap();
         let gone = break_problems(&dir, &job);
         std::fs::remove_dir_all(&dir).unwrap();
