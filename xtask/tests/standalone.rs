@@ -259,6 +259,35 @@ fn examples_build_as_crates_of_their_own_with_the_library_files_they_name() {
         members.len() >= 10,
         "too few examples use a library: {members:?}"
     );
+    // lesson06's pool in steps ("Build the pool yourself" in lesson06/README.md): each step
+    // file copied to `src/pool.rs` of a crate of its own, with `mod pool;` and
+    // `use pool::ThreadPool;` in its `main.rs`.
+    let mut steps: Vec<PathBuf> = fs::read_dir(root.join("lesson06/steps"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    steps.sort();
+    assert!(steps.len() >= 3, "too few pool steps: {steps:?}");
+    for step in steps {
+        let stem = step.file_stem().unwrap().to_str().unwrap().to_string();
+        let name = format!("standalone_{stem}");
+        let dir = crates_dir.join(&name);
+        fs::create_dir_all(dir.join("src")).unwrap();
+        fs::copy(&step, dir.join("src/pool.rs")).unwrap();
+        fs::write(
+            dir.join("src/main.rs"),
+            "mod pool;\nuse pool::ThreadPool;\n\nfn main() {\n    drop(ThreadPool::new(2));\n}\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        )
+        .unwrap();
+        members.push(name);
+    }
     let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     fs::write(
         crates_dir.join("Cargo.toml"),
