@@ -157,6 +157,7 @@ impl ThreadPool {
                 consumer_gone: false,
                 consumer_waiting: false,
                 feeder_waiting: false,
+                window: WINDOW_PER_WORKER * self.workers(),
             }),
             arrived: Condvar::new(),
         });
@@ -165,7 +166,6 @@ impl ThreadPool {
             f: Arc::new(f),
             items,
             chunksize,
-            window: WINDOW_PER_WORKER * self.workers(),
             shared: Arc::clone(&shared),
         };
         thread::Builder::new()
@@ -175,7 +175,6 @@ impl ThreadPool {
         Ok(IMapIterator {
             shared,
             waker,
-            low: WINDOW_PER_WORKER * self.workers() / 2,
             current: Vec::new().into_iter(),
         })
     }
@@ -200,6 +199,8 @@ struct Progress<T> {
     /// The feeder filled the window and sleeps until half of it has been taken: the consumer
     /// wakes it (once) when that happens.
     feeder_waiting: bool,
+    /// How many chunks may be in flight (issued, not yet taken).
+    window: usize,
 }
 
 impl<T> Progress<T> {
@@ -210,6 +211,11 @@ impl<T> Progress<T> {
 
     fn finished(&self) -> bool {
         self.fed_all && self.taken == self.issued
+    }
+
+    /// Chunks in flight at which a full window is refilled: half of it.
+    fn refill_at(&self) -> usize {
+        self.window / 2
     }
 }
 
@@ -290,7 +296,6 @@ struct Feeder<T, F, I> {
     f: Arc<F>,
     items: I,
     chunksize: usize,
-    window: usize,
     shared: Arc<IMapShared<T>>,
 }
 
@@ -305,14 +310,14 @@ where
         // The window refills in batches: once `window` tasks are in flight, the feeder sleeps
         // until the consumer has taken half of them, then issues the next half in a row. A
         // wake-up per half window, not per result taken.
-        let low = self.window / 2;
         loop {
             let room = self.feed.wait_for_room(|| {
                 let mut progress = lock(&self.shared.progress);
                 let in_flight = progress.issued - progress.taken;
                 // Full: start waiting; once waiting, go on until half the window is free.
                 let wait = !progress.consumer_gone
-                    && (in_flight >= self.window || (progress.feeder_waiting && in_flight > low));
+                    && (in_flight >= progress.window
+                        || (progress.feeder_waiting && in_flight > progress.refill_at()));
                 // Set under both locks, before the feeder sleeps: see `next_inner`.
                 progress.feeder_waiting = wait;
                 wait
@@ -369,8 +374,6 @@ where
 pub struct IMapIterator<T> {
     shared: Arc<IMapShared<T>>,
     waker: FeedWaker,
-    /// Tasks in flight at which the feeder refills the window: half of it.
-    low: usize,
     /// The values of the chunk being yielded.
     current: std::vec::IntoIter<T>,
 }
@@ -428,7 +431,8 @@ impl<T> IMapIterator<T> {
             progress.taken += 1;
             // Half the window taken: wake the feeder, which set `feeder_waiting` under this
             // lock before it slept (so it either saw this `taken` or is woken now).
-            let wake = progress.feeder_waiting && progress.issued - progress.taken <= self.low;
+            let wake =
+                progress.feeder_waiting && progress.issued - progress.taken <= progress.refill_at();
             if wake {
                 progress.feeder_waiting = false;
             }

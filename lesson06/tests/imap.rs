@@ -55,6 +55,36 @@ fn counted(read: &Arc<AtomicUsize>) -> impl Iterator<Item = u64> + Send + 'stati
     })
 }
 
+/// The window refills by halves: once it is full, the feeder reads nothing more until the
+/// consumer has taken half of it, then fills it again.
+#[test]
+fn imap_refills_its_window_by_halves() {
+    bounded(|| {
+        let workers = 2;
+        let window = WINDOW_PER_WORKER * workers;
+        let pool = ThreadPool::new(workers);
+        let read = Arc::new(AtomicUsize::new(0));
+        let mut it = pool.imap(|i: u64| i, counted(&read)).unwrap();
+        let reaches = |want: usize| {
+            let begun = Instant::now();
+            while read.load(Ordering::SeqCst) != want {
+                assert!(begun.elapsed() < PATIENCE, "read {read:?}, want {want}");
+                std::thread::yield_now();
+            }
+            // and stays there
+            std::thread::sleep(Duration::from_millis(50));
+            assert_eq!(read.load(Ordering::SeqCst), want);
+        };
+        reaches(window);
+        for _ in 0..window / 2 - 1 {
+            assert!(matches!(it.next_timeout(PATIENCE), Some(Ok(_))));
+        }
+        reaches(window); // fewer than half taken: no refill yet
+        assert!(matches!(it.next_timeout(PATIENCE), Some(Ok(_))));
+        reaches(window + window / 2); // half taken: the window is full again
+    });
+}
+
 fn said_when() -> PoolError {
     PoolError::Panicked("Somebody said when".into())
 }
