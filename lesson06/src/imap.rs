@@ -213,9 +213,14 @@ impl<T> Progress<T> {
         self.fed_all && self.taken == self.issued
     }
 
-    /// Chunks in flight at which a full window is refilled: half of it.
-    fn refill_at(&self) -> usize {
-        self.window / 2
+    /// What the consumer waits for: the next chunk, or the end.
+    fn ready(&self) -> bool {
+        self.next_is_there() || self.finished()
+    }
+
+    /// Whether a feeder that filled the window may fill it again: half of it is taken.
+    fn half_taken(&self) -> bool {
+        self.issued - self.taken <= self.window / 2
     }
 }
 
@@ -317,7 +322,7 @@ where
                 // Full: start waiting; once waiting, go on until half the window is free.
                 let wait = !progress.consumer_gone
                     && (in_flight >= progress.window
-                        || (progress.feeder_waiting && in_flight > progress.refill_at()));
+                        || (progress.feeder_waiting && !progress.half_taken()));
                 // Set under both locks, before the feeder sleeps: see `next_inner`.
                 progress.feeder_waiting = wait;
                 wait
@@ -404,7 +409,7 @@ impl<T> IMapIterator<T> {
                 return Some(Ok(value));
             }
             let mut progress = lock(&self.shared.progress);
-            let mut came = progress.next_is_there() || progress.finished();
+            let mut came = progress.ready();
             // As an idle worker does (`SPINS` in pool.rs): yield a few times before sleeping.
             for _ in 0..SPINS {
                 if came {
@@ -413,13 +418,12 @@ impl<T> IMapIterator<T> {
                 drop(progress);
                 thread::yield_now();
                 progress = lock(&self.shared.progress);
-                came = progress.next_is_there() || progress.finished();
+                came = progress.ready();
             }
             if !came {
                 progress.consumer_waiting = true;
-                (progress, came) = wait_until(&self.shared.arrived, progress, timeout, |p| {
-                    p.next_is_there() || p.finished()
-                });
+                (progress, came) =
+                    wait_until(&self.shared.arrived, progress, timeout, Progress::ready);
                 progress.consumer_waiting = false;
             }
             if !came {
@@ -431,8 +435,7 @@ impl<T> IMapIterator<T> {
             progress.taken += 1;
             // Half the window taken: wake the feeder, which set `feeder_waiting` under this
             // lock before it slept (so it either saw this `taken` or is woken now).
-            let wake =
-                progress.feeder_waiting && progress.issued - progress.taken <= progress.refill_at();
+            let wake = progress.feeder_waiting && progress.half_taken();
             if wake {
                 progress.feeder_waiting = false;
             }
