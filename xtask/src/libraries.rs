@@ -70,6 +70,9 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
     }
     let output = workspace::target_dir(&root)?.join("mutants");
     command.arg("--output").arg(&output);
+    // Each copy cargo-mutants builds gets its own target directory: a shared
+    // `CARGO_TARGET_DIR` would let one mutant's build overwrite another's under `--jobs`.
+    command.env_remove("CARGO_TARGET_DIR");
     command.args(extra);
     finish(command, "mutants")
 }
