@@ -439,14 +439,8 @@ impl Shared {
     /// Wakes as many idle workers as there are new jobs (`idle` counted under the lock that
     /// queued them): none if none sleeps.
     fn wake_workers(&self, jobs: usize, idle: usize) {
-        if jobs >= idle {
-            if idle != 0 {
-                self.work.notify_all();
-            }
-        } else {
-            for _ in 0..jobs {
-                self.work.notify_one();
-            }
+        for _ in 0..jobs.min(idle) {
+            self.work.notify_one();
         }
     }
 
