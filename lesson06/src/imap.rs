@@ -321,8 +321,8 @@ where
                 let in_flight = progress.issued - progress.taken;
                 // Full: start waiting; once waiting, go on until half the window is free.
                 let wait = !progress.consumer_gone
-                    && (in_flight >= progress.window
-                        || (progress.feeder_waiting && !progress.half_taken()));
+                    && (in_flight >= progress.window || progress.feeder_waiting)
+                    && !progress.half_taken();
                 // Set under both locks, before the feeder sleeps: see `next_inner`.
                 progress.feeder_waiting = wait;
                 wait

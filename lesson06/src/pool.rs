@@ -838,8 +838,7 @@ impl ThreadPool {
         if total == 0 {
             // No task to run, but, as in Python, the pool must be running; and the callback
             // runs on the result handler, as every callback does, not on the caller's thread.
-            let mut state = lock(&self.shared.state);
-            if state.phase != Phase::Running {
+            if lock(&self.shared.state).phase != Phase::Running {
                 return Err(PoolError::NotRunning);
             }
             let handoff = Handoff {
@@ -847,15 +846,10 @@ impl ThreadPool {
                 outcome: Some(Ok(Vec::new())),
             };
             if handoff.completer.callbacks.is_none() {
-                drop(state);
                 drop(handoff); // settles at once: nothing to call
             } else {
-                state.handoffs.push_back(Box::new(move || handoff.run()));
-                let wake = state.handler_waiting != 0;
-                drop(state);
-                if wake {
-                    self.shared.handed.notify_one();
-                }
+                // (A `terminate` since the check above drops it: it settles without the call.)
+                self.shared.hand_over(Box::new(move || handoff.run()));
             }
             return Ok(result);
         }
