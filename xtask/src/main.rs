@@ -74,9 +74,19 @@ models            model-checks the lesson libraries with shuttle (exhaustively o
 mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)
 bench             measures the lesson libraries against std, parking_lot, crossbeam, threadpool, rayon and CPython";
 
-/// Examples mostly sleep, and those that compute compare like with like in the same run, so
-/// all of them run at once.
-const DEFAULT_JOBS: usize = 64;
+/// How many examples verify, `--exercises` and the book run at once unless told: four per
+/// core. Examples mostly sleep, and those that compute compare like with like in the same
+/// run, so more run at once than there are cores; but not all at once: dozens starting
+/// together beside other busy programs starve verify's own readers, which then time a line
+/// up to half a second after it was printed, and a gap between two lines looks shorter than
+/// it was.
+fn default_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// `--breaks` runs all of a round's broken examples at once: a broken run only has to fail,
+/// and the time of its lines matters less than the rounds' total.
+const BREAK_JOBS: usize = 64;
 
 fn main() -> ExitCode {
     match Args::from_env().and_then(run) {
@@ -154,7 +164,7 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
                     }
                 };
             }
-            book::book(after, DEFAULT_JOBS)
+            book::book(after, default_jobs())
         }
         "readme" => {
             no_arguments(args, "readme")?;
@@ -201,10 +211,8 @@ fn no_arguments(args: Args, command: &str) -> Result<(), String> {
 }
 
 fn verify_options(mut args: Args) -> Result<verify::Options, String> {
-    let mut options = verify::Options {
-        jobs: DEFAULT_JOBS,
-        ..Default::default()
-    };
+    let mut options = verify::Options::default();
+    let mut jobs = None;
     while let Some(arg) = args.next_arg()? {
         let flag = match arg {
             Arg::Word(filter) => {
@@ -223,7 +231,7 @@ fn verify_options(mut args: Args) -> Result<verify::Options, String> {
                     .map_err(|_| "`--explain` needs an example, e.g. `--explain semaphore`")?;
                 options.explain = Some(example);
             }
-            "--jobs" | "-j" => options.jobs = args.number(&flag, 1..=256)?,
+            "--jobs" | "-j" => jobs = Some(args.number(&flag, 1..=256)?),
             _ => {
                 return Err(format!(
                     "unknown option `{flag}` for verify; use --list, --jobs N, --breaks, --exercises or --explain EXAMPLE (`cargo xtask help`)"
@@ -243,6 +251,11 @@ fn verify_options(mut args: Args) -> Result<verify::Options, String> {
     if options.explain.is_some() && !options.filters.is_empty() {
         return Err("`--explain` takes one example and no other filter".into());
     }
+    options.jobs = jobs.unwrap_or(if options.breaks {
+        BREAK_JOBS
+    } else {
+        default_jobs()
+    });
     Ok(options)
 }
 
@@ -294,5 +307,13 @@ mod tests {
         }
         let options = verify_options(args(&["--explain=semaphore"])).unwrap();
         assert_eq!(options.explain.as_deref(), Some("semaphore"));
+        // Unless told, verify runs four examples per core; --breaks a round's all at once.
+        assert_eq!(verify_options(args(&[])).unwrap().jobs, default_jobs());
+        assert!(default_jobs() >= 4);
+        assert_eq!(
+            verify_options(args(&["--breaks"])).unwrap().jobs,
+            BREAK_JOBS
+        );
+        assert_eq!(verify_options(args(&["--breaks", "-j2"])).unwrap().jobs, 2);
     }
 }

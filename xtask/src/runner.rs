@@ -109,8 +109,6 @@ pub fn run(
     command
         .current_dir(dir)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LIB_BACKTRACE")
         // The reaper's group: a Ctrl-C typed in the terminal does not reach it.
@@ -128,11 +126,25 @@ pub fn run(
             split_off_reaper(status_fd)
         });
     }
+    // The readers wait on the output pipes before the program starts: a line is then timed
+    // when it is written (give or take a thread's wake-up), also the first lines, which a
+    // reader started after the program would time only when it got round to them.
+    let pipe = |name| std::io::pipe().map_err(|e| format!("cannot make a pipe for {name}: {e}"));
+    let (stdout, stdout_write) = pipe("stdout")?;
+    let (stderr, stderr_write) = pipe("stderr")?;
+    let (events, inbox) = mpsc::channel();
     let start = Instant::now();
-    let mut reaper = command
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    read_lines(stdout, Stream::Out, start, events.clone());
+    read_lines(stderr, Stream::Err, start, events.clone());
+    command
+        .stdout(Stdio::from(stdout_write))
+        .stderr(Stdio::from(stderr_write));
+    let spawned = command.spawn();
+    // The command holds this process's copies of the pipes' write ends: only once they are
+    // closed can the readers see the end of the program's output.
+    drop(command);
     drop(status_write);
+    let mut reaper = spawned.map_err(|e| format!("cannot start {}: {e}", program.display()))?;
     let pid = match read_record(&mut status) {
         Some((STARTED, pid)) => pid,
         _ => {
@@ -141,19 +153,6 @@ pub fn run(
             return Err(format!("cannot start {}", program.display()));
         }
     };
-    let (events, inbox) = mpsc::channel();
-    read_lines(
-        reaper.stdout.take().expect("piped"),
-        Stream::Out,
-        start,
-        events.clone(),
-    );
-    read_lines(
-        reaper.stderr.take().expect("piped"),
-        Stream::Err,
-        start,
-        events.clone(),
-    );
     thread::spawn(move || {
         while let Some((tag, value)) = read_record(&mut status) {
             if tag == EXITED && events.send(Event::Exited(value, start.elapsed())).is_err() {
