@@ -66,7 +66,11 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
         ));
         out.push_str(&diff_text(&diff(items, &texts(lines)), lines));
         if !cut.is_empty() {
-            out.push_str(&format!("        ... {name}: {}\n", cut.describe()));
+            let note = format!("... {name}: {}", cut.describe());
+            out.push_str(&format!(
+                "        {}\n",
+                output::shorten(&note, output::quote_width().saturating_sub(8))
+            ));
         }
     }
     out
