@@ -1,62 +1,17 @@
 //! The tests of `lesson04/src/semaphore.rs` that use its public API only (moved here so that the
 //! file a reader copies is the implementation).
 //!
-//! Every test that could block runs under a watchdog (`watchdog` below): a hang fails that test
+//! Every test that could block runs under a watchdog (`course::watchdog`): a hang fails that test
 //! within seconds, with a message, instead of hanging the test binary.
 
+use course::watchdog::watchdog;
 use lesson04::semaphore::*;
 use std::panic;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 use std::time::Instant;
-
-/// How long a test body may run before its watchdog calls it deadlocked. Every body here
-/// finishes in about a second at most.
-const LIMIT: Duration = Duration::from_secs(10);
-
-/// Set by the first watchdog that fires. Later ones then give up after `GRACE`, so a
-/// semaphore that deadlocks everywhere fails the whole run in about `LIMIT`, not in `LIMIT`
-/// per test (cargo-mutants must see a failure, not a timeout).
-static DEADLOCK_SEEN: AtomicBool = AtomicBool::new(false);
-const GRACE: Duration = Duration::from_millis(200);
-
-/// Runs `body` on a thread of its own and fails the calling test if the body has not
-/// finished within `LIMIT`; a panic in the body fails the test as it is.
-fn watchdog(body: impl FnOnce() + Send + 'static) {
-    let name = thread::current().name().unwrap_or("test").to_string();
-    let (done, finished) = mpsc::channel::<()>();
-    let runner = thread::Builder::new()
-        .name(name.clone())
-        .spawn(move || {
-            body();
-            let _ = done.send(());
-        })
-        .expect("cannot spawn the test body's thread");
-    let start = Instant::now();
-    loop {
-        match finished.recv_timeout(Duration::from_millis(20)) {
-            // Finished, or panicked (the sender was dropped unsent): join tells which.
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-                if let Err(payload) = runner.join() {
-                    panic::resume_unwind(payload);
-                }
-                return;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let waited = start.elapsed();
-                if waited >= LIMIT {
-                    DEADLOCK_SEEN.store(true, Ordering::SeqCst);
-                    panic!("{name} did not finish within {LIMIT:?}: probably deadlocked");
-                }
-                if waited >= GRACE && DEADLOCK_SEEN.load(Ordering::SeqCst) {
-                    panic!("{name} gave up after {waited:?}: another test deadlocked");
-                }
-            }
-        }
-    }
-}
 
 /// Gives threads that were just started time to block (CPython's `wait_threads_blocked`).
 fn let_them_block() {
