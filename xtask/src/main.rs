@@ -22,29 +22,12 @@
 //! Bad use gets one line saying what to do, and exit status 2.
 
 mod book;
-mod breaking;
-mod breaks;
-mod browser;
-mod checks;
-mod exercises;
-mod explain;
-mod interrupt;
-mod libraries;
-mod lint;
-mod matcher;
-mod output;
-mod pages;
-mod pattern;
-mod readme;
-mod report;
-mod runner;
-mod scratch;
-mod spec;
-mod verdict;
-mod verify;
-mod words;
-mod workspace;
+mod cmd;
+mod project;
+mod session;
 
+use checker::run::interrupt;
+use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, verify};
 use course::args::{Arg, Args};
 use std::process::ExitCode;
 
@@ -90,9 +73,9 @@ const BREAK_JOBS: usize = 64;
 
 fn main() -> ExitCode {
     match Args::from_env().and_then(run) {
-        Ok(verify::Status::Passed) => ExitCode::SUCCESS,
-        Ok(verify::Status::Failed) => ExitCode::FAILURE,
-        Ok(verify::Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
+        Ok(session::Status::Passed) => ExitCode::SUCCESS,
+        Ok(session::Status::Failed) => ExitCode::FAILURE,
+        Ok(session::Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
         Err(message) => {
             eprintln!("xtask: {message}");
             ExitCode::from(2)
@@ -100,7 +83,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut args: Args) -> Result<verify::Status, String> {
+fn run(mut args: Args) -> Result<session::Status, String> {
     let command = match args.next_arg()? {
         Some(Arg::Word(command)) => command,
         Some(Arg::Option(flag)) if flag == "-h" || flag == "--help" => "help".into(),
@@ -122,7 +105,7 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
             if options.exercises {
                 exercises::verify_exercises(&options.filters, options.jobs)
             } else if let Some(example) = &options.explain {
-                explain::explain(example).map(|()| verify::Status::Passed)
+                explain::explain(example).map(|()| session::Status::Passed)
             } else if options.breaks {
                 breaking::verify_breaks(&options)
             } else {
@@ -179,7 +162,7 @@ fn run(mut args: Args) -> Result<verify::Status, String> {
         "help" => {
             no_arguments(args, "help")?;
             println!("{USAGE}");
-            Ok(verify::Status::Passed)
+            Ok(session::Status::Passed)
         }
         other => Err(format!(
             "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `book`, `models`, `mutants` or `bench` (`cargo xtask help`)"

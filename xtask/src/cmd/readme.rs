@@ -3,8 +3,8 @@
 //! writes them; `cargo xtask lint` fails when one is stale (edited by hand, or a list changed
 //! since).
 
-use crate::verify::Status;
-use crate::workspace;
+use crate::project;
+use crate::session::Status;
 use course::{Lesson, sources};
 use std::path::Path;
 
@@ -120,8 +120,8 @@ pub fn problem(root: &Path, lesson: &Lesson) -> Option<String> {
 
 /// `cargo xtask readme`: writes every lesson README's table and the course index.
 pub fn write_all() -> Result<Status, String> {
-    let root = workspace::root();
-    let lessons = workspace::lessons(&root)?;
+    let root = project::root();
+    let lessons = project::lessons(&root)?;
     for lesson in &lessons {
         let path = format!("{}/README.md", lesson.package);
         rewrite(&root, &path, |readme| {

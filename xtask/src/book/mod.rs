@@ -4,12 +4,18 @@
 //! is run again), so each page shows what verify really said. The book is written to the
 //! target directory's `book/`: its markdown in `src/`, the HTML in `html/`.
 
-use crate::breaking::{self, Case};
-use crate::pages::{self, BreakView, ExamplePage};
-use crate::runner::{self, Outcome};
-use crate::verify::{self, Built, Job, Status, Task};
-use crate::{browser, explain, interrupt, verdict, workspace};
+mod browser;
+mod pages;
+
+use crate::cmd::breaks::{self as breaking, Case};
+use crate::cmd::explain;
+use crate::project;
+use crate::session::{self, Built, Job, Status, Task};
+use checker::judge as verdict;
+use checker::run::interrupt;
+use checker::run::{self as runner, Outcome};
 use course::{Lesson, refused};
+use pages::{BreakView, ExamplePage};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
@@ -36,9 +42,9 @@ pub fn book(after: After, workers: usize) -> Result<Status, String> {
                 .into(),
         );
     }
-    let root = workspace::root();
-    let lessons = workspace::lessons(&root)?;
-    let jobs = verify::select(&root, &[])?;
+    let root = project::root();
+    let lessons = project::lessons(&root)?;
+    let jobs = session::select(&root, &[])?;
     interrupt::install()?;
     runner::become_subreaper()?;
     let stop = interrupt::flag();
@@ -64,7 +70,7 @@ pub fn book(after: After, workers: usize) -> Result<Status, String> {
         return Ok(Status::Interrupted);
     }
 
-    let dir = workspace::target_dir(&root)?.join("book");
+    let dir = project::target_dir(&root)?.join("book");
     let src = dir.join("src");
     let _ = std::fs::remove_dir_all(&src);
     let writer = Writer {
@@ -145,14 +151,14 @@ fn run_examples(
 ) -> Result<Option<HashMap<String, Run>>, String> {
     let stop = interrupt::flag();
     let all: Vec<&Job> = jobs.iter().collect();
-    match verify::build(root, &verify::binaries_of(&all), None, false, stop)? {
+    match session::build(root, &session::binaries_of(&all), None, false, stop)? {
         Built::Yes => {}
         Built::Interrupted => return Ok(None),
         Built::Failed(_) => {
             return Err("the examples do not build (cargo's messages are above)".into());
         }
     }
-    let bin_dir = workspace::bin_dir(root)?;
+    let bin_dir = project::bin_dir(root)?;
     let tasks = jobs
         .iter()
         .enumerate()
@@ -164,7 +170,7 @@ fn run_examples(
         .collect();
     let mut runs = HashMap::new();
     let mut problem = None;
-    verify::run_parallel(tasks, workers, root, stop, |index, outcome| match outcome {
+    session::run_parallel(tasks, workers, root, stop, |index, outcome| match outcome {
         Ok(outcome) => {
             let job = &jobs[index];
             let failures = verdict::judge(&job.spec, &job.file, &outcome);
@@ -288,7 +294,7 @@ impl Writer<'_> {
         run: &Run,
         cases: &[Case],
     ) -> Result<String, String> {
-        let source = self.read(&workspace::source_file(&job.package, &job.name))?;
+        let source = self.read(&project::source_file(&job.package, &job.name))?;
         let title = source
             .lines()
             .next()
@@ -299,7 +305,8 @@ impl Writer<'_> {
             .iter()
             .filter(|c| c.job.package == job.package && c.job.name == job.name)
             .collect();
-        let breaks_found: Vec<crate::breaks::Break> = found.iter().map(|c| c.brk.clone()).collect();
+        let breaks_found: Vec<checker::breaks::Break> =
+            found.iter().map(|c| c.brk.clone()).collect();
         let example = lesson
             .example(&job.name)
             .ok_or_else(|| format!("{} is not listed", job.name))?;
@@ -309,7 +316,7 @@ impl Writer<'_> {
             &example.watch,
             &job.file,
             &job.spec,
-            &crate::breaks::file_of(&job.package, &job.name),
+            &checker::breaks::file_of(&job.package, &job.name),
             &breaks_found,
         );
         let mut breaks = Vec::new();
@@ -331,7 +338,8 @@ impl Writer<'_> {
                 reported,
             });
         }
-        let texts = |lines: &[crate::output::Line]| lines.iter().map(|l| l.text.clone()).collect();
+        let texts =
+            |lines: &[checker::output::Line]| lines.iter().map(|l| l.text.clone()).collect();
         Ok(ExamplePage {
             lesson,
             name: &job.name,
@@ -517,8 +525,8 @@ mod tests {
 
     #[test]
     fn the_refused_page_shows_each_listing_with_the_message_rustc_gives_now() {
-        let root = workspace::root();
-        let lessons = workspace::lessons(&root).unwrap();
+        let root = project::root();
+        let lessons = project::lessons(&root).unwrap();
         let src =
             std::env::temp_dir().join(format!("xtask-book-refused-{}/src", std::process::id()));
         let writer = Writer {
@@ -553,7 +561,7 @@ mod tests {
 
     #[test]
     fn every_page_of_the_summary_is_written() {
-        let lessons = workspace::lessons(&workspace::root()).unwrap();
+        let lessons = project::lessons(&project::root()).unwrap();
         let summary = pages::summary(&lessons);
         for page in pages_of(&lessons) {
             assert!(

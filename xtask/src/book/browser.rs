@@ -3,7 +3,7 @@
 //! unresolved, a link leads nowhere (a missing page, or an anchor the page lacks), an
 //! example's page lacks its source or its output, or the search is missing.
 
-use crate::verify::Status;
+use crate::session::Status;
 use course::Lesson;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,9 +1,13 @@
 //! Parses an expected file (`lessonNN/expected/<example>.txt`); the language is described in
 //! xtask/README.md. Every error names the file and line and says what to write instead.
 
-use crate::checks::Check;
-use crate::pattern::Pattern;
-use crate::words::{Token, tokenize};
+pub mod checks;
+pub mod pattern;
+pub mod words;
+
+use crate::spec::checks::Check;
+use crate::spec::pattern::Pattern;
+use crate::spec::words::{Token, tokenize};
 use nix::sys::signal::Signal;
 use std::time::Duration;
 

@@ -1,10 +1,10 @@
 //! What verify prints: a progress line per example, the reasons and a diff for a failure,
 //! and the closing summary `verify: N passed, M failed`.
 
+use crate::judge::Failure;
 use crate::output::{self, Line};
-use crate::runner::Outcome;
+use crate::run::Outcome;
 use crate::spec::{Entry, Item, Spec};
-use crate::verdict::Failure;
 use std::time::Duration;
 
 /// How one example's run went.
@@ -241,7 +241,7 @@ pub fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::Ended;
+    use crate::run::Ended;
     use crate::spec;
 
     fn items(text: &str) -> Vec<Item> {
@@ -336,7 +336,7 @@ mod tests {
         let failures = vec![Failure {
             what: "[stdout] (x.txt)".into(),
             why: "stdout ended early".into(),
-            reason: crate::verdict::Reason::Stdout,
+            reason: crate::judge::Reason::Stdout,
         }];
         let text = failure(&failures, &spec, &outcome);
         assert!(

@@ -6,13 +6,14 @@
 //! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
-use crate::output;
-use crate::report::{self, Mark};
-use crate::runner::{self, Outcome};
-use crate::spec::{self, Spec};
-use crate::verdict::{self, Failure, Reason};
-use crate::verify::{self, Built, Status, Task};
-use crate::{interrupt, workspace};
+use crate::project;
+use crate::session::{self, Built, Status, Task};
+use checker::judge::{self as verdict, Failure, Reason};
+use checker::output;
+use checker::report::{self, Mark};
+use checker::run::interrupt;
+use checker::run::{self as runner, Outcome};
+use checker::spec::{self, Spec};
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +35,7 @@ impl Exercise {
     }
 
     pub fn expected(&self) -> String {
-        workspace::expected_file(&self.package, "exercise")
+        project::expected_file(&self.package, "exercise")
     }
 
     fn binary(&self, which: Which) -> String {
@@ -54,13 +55,13 @@ enum Which {
 /// Every lesson that has an `exercise.rs`, in order, with its expected file parsed.
 pub fn all(root: &Path) -> Result<Vec<Exercise>, String> {
     let mut found = Vec::new();
-    for lesson in workspace::lessons(root)? {
+    for lesson in project::lessons(root)? {
         let package = lesson.package;
         let source = root.join(&package).join("exercise.rs");
         let Ok(text) = std::fs::read_to_string(&source) else {
             continue;
         };
-        let expected = workspace::expected_file(&package, "exercise");
+        let expected = project::expected_file(&package, "exercise");
         let spec_text = std::fs::read_to_string(root.join(&expected))
             .map_err(|_| format!("{expected} is missing: every exercise needs one"))?;
         found.push(Exercise {
@@ -107,7 +108,7 @@ enum Judged {
 
 /// `cargo xtask check LESSON`.
 pub fn check(lesson: &str) -> Result<Status, String> {
-    let root = workspace::root();
+    let root = project::root();
     let exercises = all(&root)?;
     let exercise = find(&exercises, lesson)?;
     interrupt::install()?;
@@ -152,7 +153,7 @@ pub fn check(lesson: &str) -> Result<Status, String> {
 /// `cargo xtask progress`: every exercise checked (side by side), then `N/M done` and the
 /// next one to do.
 pub fn progress() -> Result<Status, String> {
-    let root = workspace::root();
+    let root = project::root();
     let exercises = all(&root)?;
     interrupt::install()?;
     runner::become_subreaper()?;
@@ -162,7 +163,7 @@ pub fn progress() -> Result<Status, String> {
     for (index, exercise) in exercises.iter().enumerate() {
         match build_one(&root, exercise, Which::Exercise, false, stop)? {
             Built::Yes => tasks.push(Task {
-                program: workspace::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
+                program: project::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
                 plan: exercise.spec.run.clone(),
                 data: index,
             }),
@@ -170,7 +171,7 @@ pub fn progress() -> Result<Status, String> {
             Built::Interrupted => return Ok(interrupted("progress")),
         }
     }
-    verify::run_parallel(tasks, exercises.len(), &root, stop, |index, run| {
+    session::run_parallel(tasks, exercises.len(), &root, stop, |index, run| {
         let exercise = &exercises[index];
         states[index] = match run {
             Ok(outcome)
@@ -226,7 +227,7 @@ fn build_one(
         "--bin".to_string(),
         exercise.binary(which),
     ];
-    verify::build(root, &selection, None, !loud, stop)
+    session::build(root, &selection, None, !loud, stop)
 }
 
 /// Builds the learner's exercise, showing cargo's messages, and runs it.
@@ -236,7 +237,7 @@ fn judge(root: &Path, exercise: &Exercise, stop: &'static AtomicBool) -> Result<
         Built::Failed(_) => return Ok(Judged::NoBuild),
         Built::Interrupted => return Ok(Judged::Interrupted),
     }
-    let program = workspace::bin_dir(root)?.join(exercise.binary(Which::Exercise));
+    let program = project::bin_dir(root)?.join(exercise.binary(Which::Exercise));
     let outcome = runner::run(&program, root, &exercise.spec.run, stop)?;
     if outcome.interrupted {
         return Ok(Judged::Interrupted);
@@ -315,7 +316,7 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
 /// `cargo xtask verify --exercises [LESSON...]`: each solution passes, and each exercise as
 /// shipped fails with at least one hint (and neither hangs nor leaves a process behind).
 pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, String> {
-    let root = workspace::root();
+    let root = project::root();
     let mut exercises = all(&root)?;
     for filter in filters {
         find(&exercises, filter)?;
@@ -336,7 +337,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             ]);
         }
     }
-    match verify::build(&root, &selection, None, false, stop)? {
+    match session::build(&root, &selection, None, false, stop)? {
         Built::Yes => {}
         Built::Interrupted => return Ok(Status::Interrupted),
         Built::Failed(_) => {
@@ -345,7 +346,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
         }
     }
     runner::become_subreaper()?;
-    let bin_dir = workspace::bin_dir(&root)?;
+    let bin_dir = project::bin_dir(&root)?;
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         tasks.push(Task {
@@ -369,7 +370,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     let total = tasks.len();
     let started = Instant::now();
     let (mut passed, mut failed, mut cut) = (0, 0, 0);
-    let unreported = verify::run_parallel(tasks, workers, &root, stop, |(index, which), run| {
+    let unreported = session::run_parallel(tasks, workers, &root, stop, |(index, which), run| {
         let exercise = &exercises[index];
         let (mark, elapsed, details) = match run {
             Ok(outcome) if outcome.interrupted => {

@@ -2,15 +2,15 @@
 //! what it always checks, what each line of `[checks]` proves (with the expected file's own
 //! comment on why), and each break with the checks that catch it.
 
-use crate::breaks::{self, Break};
-use crate::spec::{Item, Spec};
-use crate::verdict::Reason;
-use crate::{verify, workspace};
+use crate::{project, session};
+use checker::breaks::{self, Break};
+use checker::judge::Reason;
+use checker::spec::{Item, Spec};
 
 /// Prints the explanation of `example`; `Err` for an unknown example or a malformed file.
 pub fn explain(example: &str) -> Result<(), String> {
-    let root = workspace::root();
-    let lessons = workspace::lessons(&root)?;
+    let root = project::root();
+    let lessons = project::lessons(&root)?;
     let Some((lesson, entry)) = lessons
         .iter()
         .find_map(|l| l.example(example).map(|e| (l, e)))
@@ -19,14 +19,14 @@ pub fn explain(example: &str) -> Result<(), String> {
             "no example named `{example}`; `cargo xtask verify --list` lists them"
         ));
     };
-    let jobs = verify::select(&root, &[example.to_string()])?;
+    let jobs = session::select(&root, &[example.to_string()])?;
     let job = jobs.first().ok_or("the example has no expected file")?;
     let break_file = breaks::file_of(&job.package, &job.name);
     let found = match std::fs::read_to_string(root.join(&break_file)) {
         Ok(text) => breaks::parse(
             &break_file,
             &text,
-            &workspace::source_file(&job.package, &job.name),
+            &project::source_file(&job.package, &job.name),
         )?,
         Err(_) => Vec::new(),
     };
@@ -57,7 +57,7 @@ pub fn text(
 ) -> String {
     let mut out = format!(
         "{package} {example}: {watch}\n  source:   {}\n  expected: {expected}\n  breaks:   {break_file}\n\n",
-        workspace::source_file(package, example)
+        project::source_file(package, example)
     );
     out.push_str("Always checked:\n");
     out.push_str(&format!(
@@ -156,7 +156,7 @@ fn stream_words(items: &[Item]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec;
+    use checker::spec;
 
     #[test]
     fn explains_each_check_with_its_comment_and_the_breaks_it_catches() {

@@ -7,8 +7,8 @@
 //! check is adding a struct with its `Property` impl and its line in `KINDS`.
 
 use crate::output::{Capture, Line};
-use crate::pattern::Pattern;
-use crate::words::Token;
+use crate::spec::pattern::Pattern;
+use crate::spec::words::Token;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -1381,7 +1381,7 @@ fn compare(value: &str, op: Op, wanted: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::words::tokenize;
+    use crate::spec::words::tokenize;
     use std::time::Instant;
 
     fn check(line: &str) -> Check {
@@ -1996,7 +1996,7 @@ mod tests {
 
     #[test]
     fn every_check_has_a_row_in_the_readme() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../../../xtask/README.md");
         for kind in KINDS {
             assert!(
                 readme.contains(&format!("`{} ", kind.name)),

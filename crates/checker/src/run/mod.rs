@@ -16,6 +16,8 @@
 //!   [`crate::output`]); the rest is read and counted, so the program never blocks on a full
 //!   pipe and verify's memory stays bounded however much it prints.
 
+pub mod interrupt;
+
 use crate::output::{self, Cut, Line};
 use crate::spec::{RunSpec, SignalWhen};
 use nix::libc;
@@ -583,7 +585,6 @@ impl Lines {
 struct Process {
     pid: i32,
     ppid: i32,
-    #[cfg(test)]
     group: i32,
     name: String,
     zombie: bool,
@@ -623,12 +624,9 @@ fn processes() -> Vec<Process> {
         ) else {
             continue;
         };
-        #[cfg(not(test))]
-        let _ = group;
         found.push(Process {
             pid,
             ppid,
-            #[cfg(test)]
             group,
             name: output::printable(&stat[open + 1..close]),
             zombie: matches!(*state, "Z" | "X"),
@@ -656,7 +654,6 @@ fn descendants(root: i32) -> Vec<Process> {
 }
 
 /// The processes of `group` that are alive (not zombies), as `pid (name)`.
-#[cfg(test)]
 pub fn live_members(group: i32) -> Vec<String> {
     processes()
         .into_iter()
@@ -669,14 +666,12 @@ pub fn live_members(group: i32) -> Vec<String> {
 /// is never open for writing in this process: a fork made meanwhile by another test's thread
 /// would inherit that descriptor, and exec'ing a file some process holds open for writing
 /// fails with "Text file busy".
-#[cfg(test)]
 pub fn write_script(path: &Path, body: &str) {
     write_script_text(path, &format!("#!/bin/sh\n{body}\n"));
 }
 
 /// Writes an executable file holding `text` (its first line names its interpreter), the way
 /// [`write_script`] does.
-#[cfg(test)]
 pub fn write_script_text(path: &Path, text: &str) {
     use std::io::Write;
     let mut writer = Command::new("sh")
@@ -825,7 +820,7 @@ mod tests {
             signal: Some(SignalPlan {
                 signal: Signal::SIGINT,
                 when: SignalWhen::After(
-                    crate::pattern::Pattern::parse("press {word}").unwrap(),
+                    crate::spec::pattern::Pattern::parse("press {word}").unwrap(),
                     0.2,
                 ),
             }),

@@ -7,11 +7,13 @@
 //! only; a break of a lesson library affects every example of its lesson), so one build and
 //! one parallel run serve many breaks.
 
-use crate::breaks::{self, Break};
-use crate::scratch::Scratch;
-use crate::verdict::{self, Failure, Reason};
-use crate::verify::{self, Built, Job, Options, Status, Task};
-use crate::{interrupt, runner, workspace};
+use crate::cmd::verify::Options;
+use crate::project;
+use crate::session::{self, Built, Job, Status, Task};
+use checker::breaks::scratch::Scratch;
+use checker::breaks::{self, Break};
+use checker::judge::{self as verdict, Failure, Reason};
+use checker::run::{self as runner, interrupt};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -45,8 +47,8 @@ pub enum Verdict {
 
 /// Runs every break of the selected examples; `Err` for bad use (exit 2).
 pub fn verify_breaks(options: &Options) -> Result<Status, String> {
-    let root = workspace::root();
-    let jobs = verify::select(&root, &options.filters)?;
+    let root = project::root();
+    let jobs = session::select(&root, &options.filters)?;
     let cases = load(&root, jobs)?;
     interrupt::install()?;
     runner::become_subreaper()?;
@@ -106,9 +108,9 @@ pub fn run(
     mut each: impl FnMut(&Case, &Verdict),
 ) -> Result<Ran, String> {
     let stop = interrupt::flag();
-    let base = workspace::target_dir(root)?.join("xtask-breaks");
+    let base = project::target_dir(root)?.join("xtask-breaks");
     let scratch = Scratch::take(&base, root)?;
-    let bin_dir = scratch.target.join(workspace::profile());
+    let bin_dir = scratch.target.join(project::profile());
     let rounds = schedule(cases);
     println!(
         "breaks: {} break(s) in {} round(s), in a scratch copy at {}",
@@ -131,9 +133,9 @@ pub fn run(
             let _ = std::fs::remove_file(bin_dir.join(&case.job.name));
         }
         let jobs: Vec<&Job> = round.iter().map(|c| c.job.as_ref()).collect();
-        let messages = match verify::build(
+        let messages = match session::build(
             &scratch.root,
-            &verify::binaries_of(&jobs),
+            &session::binaries_of(&jobs),
             Some(&scratch.target),
             true,
             stop,
@@ -157,7 +159,7 @@ pub fn run(
                 results.push((case, Verdict::NoBuild(why)));
             }
         }
-        lost += verify::run_parallel(tasks, workers, &scratch.root, stop, |case, outcome| {
+        lost += session::run_parallel(tasks, workers, &scratch.root, stop, |case, outcome| {
             let verdict = judge(&case, outcome);
             results.push((case, verdict));
         });
@@ -174,7 +176,7 @@ pub fn run(
 /// Where the verdict of a break is kept between runs: `xtask-breaks/verdicts/` in the
 /// target directory, one file per break.
 fn record_file(root: &Path, case: &Case) -> Result<std::path::PathBuf, String> {
-    Ok(workspace::target_dir(root)?
+    Ok(project::target_dir(root)?
         .join("xtask-breaks/verdicts")
         .join(format!(
             "{}.{}.{}.txt",
@@ -192,7 +194,7 @@ fn fingerprint(root: &Path, case: &Case) -> String {
     let package = &case.job.package;
     let mut files = vec![
         case.brk.file.clone(),
-        workspace::source_file(package, &case.job.name),
+        project::source_file(package, &case.job.name),
         case.job.file.clone(),
     ];
     let library = root.join(package).join("src");
@@ -268,7 +270,7 @@ pub fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, String> {
         let text = std::fs::read_to_string(root.join(&file)).map_err(|_| {
             format!("{file} is missing: every example needs at least one break (xtask/README.md)")
         })?;
-        let source = workspace::source_file(&job.package, &job.name);
+        let source = project::source_file(&job.package, &job.name);
         for brk in breaks::parse(&file, &text, &source)? {
             check_break(root, &job, &file, &brk)?;
             cases.push(Case {
@@ -290,7 +292,7 @@ pub fn check_break(root: &Path, job: &Job, file: &str, brk: &Break) -> Result<()
             brk.file
         ));
     }
-    let own = workspace::source_file(&job.package, &job.name);
+    let own = project::source_file(&job.package, &job.name);
     if brk.file != own && brk.file.contains("/src/bin/") {
         return Err(format!(
             "{at}: break `{}` changes {}, another example's source; a break changes its own example or a library",
@@ -327,7 +329,7 @@ enum Reach {
 impl Reach {
     fn of(case: &Case) -> Reach {
         let (package, name) = (&case.job.package, &case.job.name);
-        if case.brk.file == workspace::source_file(package, name) {
+        if case.brk.file == project::source_file(package, name) {
             Reach::Example(package.clone(), name.clone())
         } else if case.brk.file.starts_with(&format!("{package}/")) {
             Reach::Package(package.clone())
@@ -473,8 +475,8 @@ fn compiler_errors(messages: &str, file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::breaks::Edit;
-    use crate::spec;
+    use checker::breaks::Edit;
+    use checker::spec;
     use std::time::Duration;
 
     fn case(package: &str, name: &str, file: &str) -> Case {
@@ -549,7 +551,7 @@ mod tests {
             pid: 1,
             stdout: stdout
                 .iter()
-                .map(|t| crate::output::Line {
+                .map(|t| checker::output::Line {
                     text: t.to_string(),
                     at: Duration::ZERO,
                 })
@@ -590,8 +592,8 @@ mod tests {
 
     #[test]
     fn every_break_file_of_the_workspace_reads_and_fits_its_source() {
-        let root = workspace::root();
-        let jobs = verify::select(&root, &[]).unwrap();
+        let root = project::root();
+        let jobs = session::select(&root, &[]).unwrap();
         let with_breaks: Vec<Job> = jobs
             .into_iter()
             .filter(|j| root.join(breaks::file_of(&j.package, &j.name)).is_file())

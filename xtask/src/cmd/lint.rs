@@ -3,15 +3,17 @@
 //! file parses; every break file parses and fits the source it changes; the root README names
 //! every example.
 
-use crate::verdict::Reason;
-use crate::verify::{Job, Status};
-use crate::{breaking, breaks, readme, spec, workspace};
+use crate::cmd::{breaks as breaking, readme};
+use crate::project;
+use crate::session::{Job, Status};
+use checker::judge::Reason;
+use checker::{breaks, spec};
 use course::sources;
 use std::path::Path;
 
 /// `cargo xtask lint`: prints every problem found, and passes when there is none.
 pub fn lint() -> Result<Status, String> {
-    let problems = problems(&workspace::root())?;
+    let problems = problems(&project::root())?;
     for problem in &problems {
         println!("{problem}");
     }
@@ -26,7 +28,7 @@ pub fn lint() -> Result<Status, String> {
 
 /// Every disagreement found, one sentence each; empty when all agree.
 pub fn problems(root: &Path) -> Result<Vec<String>, String> {
-    let lessons = workspace::lessons(root)?;
+    let lessons = project::lessons(root)?;
     let mut found: Vec<String> = readme::index_problem(root, &lessons).into_iter().collect();
     for lesson in &lessons {
         let package = lesson.package.as_str();
@@ -47,22 +49,22 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                 ));
             }
         }
-        for name in workspace::binaries(root, package) {
+        for name in project::binaries(root, package) {
             if !listed.contains(&name.as_str()) {
                 found.push(format!(
                     "{} is not in {package}/examples.txt: add a line for it",
-                    workspace::source_file(package, &name)
+                    project::source_file(package, &name)
                 ));
             }
         }
         for (dir, file_of) in [
             (
                 "expected",
-                workspace::expected_file as fn(&str, &str) -> String,
+                project::expected_file as fn(&str, &str) -> String,
             ),
             ("breaks", breaks::file_of),
         ] {
-            for name in workspace::text_files(root, package, dir) {
+            for name in project::text_files(root, package, dir) {
                 let exercise = dir == "expected" && name == EXERCISE;
                 if !listed.contains(&name.as_str()) && !exercise {
                     found.push(format!(
@@ -73,14 +75,14 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
             }
         }
         for name in &listed {
-            let source = workspace::source_file(package, name);
+            let source = project::source_file(package, name);
             match std::fs::read_to_string(root.join(&source)) {
                 Ok(text) => found.extend(header_problems(&source, package, name, &text)),
                 Err(_) => found.push(format!(
                     "{source} is missing, but {package}/examples.txt lists `{name}`"
                 )),
             }
-            let expected = workspace::expected_file(package, name);
+            let expected = project::expected_file(package, name);
             match std::fs::read_to_string(root.join(&expected)) {
                 Ok(text) => match spec::parse(&expected, &text) {
                     Ok(spec) => {
@@ -111,7 +113,7 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
             "{file} is missing: every example needs at least one break (xtask/README.md)"
         )];
     };
-    let source = workspace::source_file(&job.package, &job.name);
+    let source = project::source_file(&job.package, &job.name);
     match breaks::parse(&file, &text, &source) {
         Ok(found) => found
             .iter()
@@ -406,11 +408,11 @@ fn lesson_texts(root: &Path, package: &str) -> Vec<(String, String)> {
         format!("{package}/README.md"),
         format!("{package}/examples.txt"),
     ];
-    for name in workspace::binaries(root, package) {
-        files.push(workspace::source_file(package, &name));
+    for name in project::binaries(root, package) {
+        files.push(project::source_file(package, &name));
     }
     for dir in ["expected", "breaks"] {
-        for name in workspace::text_files(root, package, dir) {
+        for name in project::text_files(root, package, dir) {
             files.push(format!("{package}/{dir}/{name}.txt"));
         }
     }
@@ -483,7 +485,7 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
             ));
         }
     }
-    let expected = workspace::expected_file(package, EXERCISE);
+    let expected = project::expected_file(package, EXERCISE);
     match std::fs::read_to_string(root.join(&expected)) {
         Ok(text) => match spec::parse(&expected, &text) {
             Ok(spec) => {

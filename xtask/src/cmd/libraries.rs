@@ -4,9 +4,9 @@
 //! `cargo xtask mutants` runs cargo-mutants over the library files, to show that the tests
 //! catch a broken library, and `cargo xtask bench` measures them.
 
-use crate::interrupt;
-use crate::verify::Status;
-use crate::workspace;
+use crate::project;
+use crate::session::Status;
+use checker::run::interrupt;
 use std::path::Path;
 use std::process::Command;
 
@@ -17,8 +17,8 @@ const LIBRARIES: [&str; 3] = ["lesson04", "lesson05", "lesson06"];
 /// `cargo xtask models`: the `models` tests of each library, built with `--cfg shuttle` into
 /// a target directory of their own (so the normal build's cache stays valid).
 pub fn models() -> Result<Status, String> {
-    let root = workspace::root();
-    let target = workspace::target_dir(&root)?.join("shuttle");
+    let root = project::root();
+    let target = project::target_dir(&root)?.join("shuttle");
     let mut command = cargo(&root);
     command.args(["test", "--quiet", "--lib"]);
     for library in LIBRARIES {
@@ -41,7 +41,7 @@ fn with_cfg_shuttle() -> String {
 /// 06, each mutant given 30 s before it counts as a timeout; extra arguments go to
 /// cargo-mutants (e.g. `--file lesson05/src/queue.rs`, `--list`).
 pub fn mutants(extra: &[String]) -> Result<Status, String> {
-    let root = workspace::root();
+    let root = project::root();
     let installed = cargo(&root)
         .args(["mutants", "--version"])
         .output()
@@ -68,7 +68,7 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
     ] {
         command.args(["--exclude", excluded]);
     }
-    let output = workspace::target_dir(&root)?.join("mutants");
+    let output = project::target_dir(&root)?.join("mutants");
     command.arg("--output").arg(&output);
     // Each copy cargo-mutants builds gets its own target directory: a shared
     // `CARGO_TARGET_DIR` would let one mutant's build overwrite another's under `--jobs`.
@@ -80,7 +80,7 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
 /// `cargo xtask bench [SECTION...] [--quick]`: the `bench` crate, built in release and run;
 /// its words pick sections (`lock`, `queue`, `imap`, ...), `--quick` does a tenth of the work.
 pub fn bench(extra: &[String]) -> Result<Status, String> {
-    let root = workspace::root();
+    let root = project::root();
     let mut command = cargo(&root);
     command.args(["run", "--quiet", "--release", "--package", "bench", "--"]);
     command.args(extra);

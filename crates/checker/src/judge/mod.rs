@@ -1,11 +1,12 @@
 //! Judges one run against its expected file: the deadline, the processes left running, the
 //! exit status, the lines that must never appear, each stream's lines, then the named checks.
 
-use crate::checks::Evidence;
-use crate::matcher;
+pub mod matcher;
+
 use crate::output::{self, Line};
-use crate::runner::{Ended, Outcome};
+use crate::run::{Ended, Outcome};
 use crate::spec::Spec;
+use crate::spec::checks::Evidence;
 
 /// One reason a run fails: what failed (a check and where it is written), why, and its kind.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,9 @@
 //! checks exist to catch, each a change of a few source lines that verify must turn red. The
 //! format is described in xtask/README.md.
 
-use crate::verdict::Reason;
+pub mod scratch;
+
+use crate::judge::Reason;
 
 /// One mistake: what to change, why it matters, and what verify must report.
 #[derive(Debug, Clone)]
