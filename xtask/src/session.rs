@@ -2,7 +2,8 @@
 //! their binaries, and a pool of workers that runs them side by side.
 
 use crate::project;
-use checker::run::{self, Outcome};
+use checker::report::Mark;
+use checker::run::{self, Outcome, interrupt};
 use checker::spec::{self, RunSpec, Spec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -172,42 +173,282 @@ pub struct Task<T> {
     pub data: T,
 }
 
-/// Runs the tasks on `workers` threads (in `dir`), handing each result to `each` on this
-/// thread as it comes. When `stop` is raised the running ones are killed and no more start.
-/// Returns how many tasks never reported (not started, or lost to a panic in a worker).
-pub fn run_parallel<T: Send + 'static>(
-    tasks: Vec<Task<T>>,
-    workers: usize,
-    dir: &Path,
+/// What happened to one task, in the order it happened, on the thread that called
+/// [`Session::run`].
+#[derive(Debug)]
+pub enum Event<T> {
+    /// The program ran to its end (or its deadline): its outcome, to be judged.
+    Finished(T, Outcome),
+    /// The program was killed when the session was interrupted.
+    CutShort(T, Outcome),
+    /// The program could not be run at all.
+    Failed(T, String),
+    /// The session was interrupted before a worker took the task.
+    NotStarted(T),
+}
+
+/// One command's running of programs: Ctrl-C and SIGTERM raise a flag that every run
+/// watches, this process is a subreaper, and tasks run side by side on a few workers. Every
+/// command that runs programs (verify, `--breaks`, `--exercises`, `check`, `progress`, the
+/// book) runs them through one of these, so an interrupt means the same everywhere.
+#[derive(Debug)]
+pub struct Session {
+    pub root: PathBuf,
     stop: &'static AtomicBool,
-    mut each: impl FnMut(T, Result<Outcome, String>),
-) -> usize {
-    let count = tasks.len();
-    let queue = Arc::new(Mutex::new(tasks.into_iter()));
-    let (results, finished) = mpsc::channel::<(T, Result<Outcome, String>)>();
-    for _ in 0..workers.clamp(1, count.max(1)) {
-        let queue = Arc::clone(&queue);
-        let results = results.clone();
-        let dir: PathBuf = dir.into();
-        thread::spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                let next = queue
-                    .lock()
-                    .expect("the task queue is never poisoned")
-                    .next();
-                let Some(task) = next else { break };
-                let outcome = run::run(&task.program, &dir, &task.plan, stop);
-                if results.send((task.data, outcome)).is_err() {
-                    break;
+}
+
+impl Session {
+    /// Routes Ctrl-C and SIGTERM to the interrupt flag and makes this process a subreaper.
+    pub fn start(root: &Path) -> Result<Session, String> {
+        interrupt::install()?;
+        run::become_subreaper()?;
+        Ok(Session::with_stop(root, interrupt::flag()))
+    }
+
+    /// A session that watches `stop` instead of the signals (for tests).
+    pub fn with_stop(root: &Path, stop: &'static AtomicBool) -> Session {
+        Session {
+            root: root.into(),
+            stop,
+        }
+    }
+
+    /// The flag an interrupt raises, for work the session does not run itself.
+    pub fn stop(&self) -> &'static AtomicBool {
+        self.stop
+    }
+
+    pub fn interrupted(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// [`build`] in this session's root, stopped by its interrupt.
+    pub fn build(
+        &self,
+        selection: &[String],
+        target: Option<&Path>,
+        capture: bool,
+    ) -> Result<Built, String> {
+        build(&self.root, selection, target, capture, self.stop)
+    }
+
+    /// Runs the tasks on `workers` threads, in `dir`, handing each [`Event`] to `each` on
+    /// this thread as it comes. When the session is interrupted the running programs are
+    /// killed (each reported as [`Event::CutShort`]) and the rest as [`Event::NotStarted`].
+    /// Returns how many tasks were lost to a panic in a worker (they report nothing).
+    pub fn run<T: Send + 'static>(
+        &self,
+        tasks: Vec<Task<T>>,
+        workers: usize,
+        dir: &Path,
+        mut each: impl FnMut(Event<T>),
+    ) -> usize {
+        let count = tasks.len();
+        let queue = Arc::new(Mutex::new(tasks.into_iter()));
+        let (events, received) = mpsc::channel::<Event<T>>();
+        let stop = self.stop;
+        for _ in 0..workers.clamp(1, count.max(1)) {
+            let queue = Arc::clone(&queue);
+            let events = events.clone();
+            let dir: PathBuf = dir.into();
+            thread::spawn(move || {
+                loop {
+                    let next = queue
+                        .lock()
+                        .expect("the task queue is never poisoned")
+                        .next();
+                    let Some(task) = next else { break };
+                    let event = if stop.load(Ordering::SeqCst) {
+                        Event::NotStarted(task.data)
+                    } else {
+                        match run::run(&task.program, &dir, &task.plan, stop) {
+                            Ok(outcome) if outcome.interrupted => {
+                                Event::CutShort(task.data, outcome)
+                            }
+                            Ok(outcome) => Event::Finished(task.data, outcome),
+                            Err(why) => Event::Failed(task.data, why),
+                        }
+                    };
+                    if events.send(event).is_err() {
+                        break;
+                    }
                 }
-            }
+            });
+        }
+        drop(events);
+        let mut reported = 0;
+        for event in received.iter() {
+            reported += 1;
+            each(event);
+        }
+        count - reported
+    }
+}
+
+/// The counts of a session's runs, kept the same way by every command.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    /// The runs killed by an interrupt, by name.
+    pub cut_short: Vec<String>,
+    /// Interrupted before they started.
+    pub not_started: usize,
+    /// The run that took longest, and how long.
+    pub slowest: Option<(String, Duration)>,
+}
+
+impl Tally {
+    /// Counts one run (its mark from the command's judgement), named as the report names it.
+    pub fn count(&mut self, mark: Mark, name: &str, elapsed: Duration) {
+        match mark {
+            Mark::Passed => self.passed += 1,
+            Mark::Failed => self.failed += 1,
+            Mark::Interrupted => self.cut_short.push(name.to_string()),
+        }
+        if mark != Mark::Interrupted
+            && self
+                .slowest
+                .as_ref()
+                .is_none_or(|(_, longest)| elapsed > *longest)
+        {
+            self.slowest = Some((name.to_string(), elapsed));
+        }
+    }
+
+    /// Runs counted so far (passed, failed or cut short).
+    pub fn done(&self) -> usize {
+        self.passed + self.failed + self.cut_short.len()
+    }
+
+    /// Counts the runs lost to a panic in a worker as failed (they did not pass).
+    pub fn lost(&mut self, lost: usize) {
+        self.failed += lost;
+    }
+
+    /// How the session ended: interrupted, else passed when nothing failed.
+    pub fn status(&self, session: &Session) -> Status {
+        if session.interrupted() {
+            Status::Interrupted
+        } else if self.failed == 0 {
+            Status::Passed
+        } else {
+            Status::Failed
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
+        let program = dir.join(name);
+        run::write_script(&program, script);
+        let file = format!("{name}.txt");
+        let spec = spec::parse(&file, expected).unwrap();
+        Task {
+            program,
+            plan: spec.run.clone(),
+            data: Job {
+                package: "lesson99".into(),
+                name: name.into(),
+                spec,
+                file,
+            },
+        }
+    }
+
+    /// A session in its own scratch directory, stopped by its own flag.
+    fn session(name: &str) -> (Session, &'static AtomicBool) {
+        let dir = std::env::temp_dir().join(format!("xtask-session-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let stop: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+        (Session::with_stop(&dir, stop), stop)
+    }
+
+    #[test]
+    fn a_task_lost_to_a_panic_never_reports() {
+        let (session, _) = session("lost");
+        let mut lost = task(&session.root, "lost", "echo hi", "[stdout]\nhi\n");
+        // Not reachable from a parsed file (it caps seconds), but any panic would do.
+        lost.plan.signal = Some(spec::SignalPlan {
+            signal: nix::sys::signal::Signal::SIGINT,
+            when: spec::SignalWhen::At(f64::MAX),
         });
+        let mut events = Vec::new();
+        let lost = session.run(vec![lost], 1, &session.root, |e| {
+            events.push(format!("{e:?}"))
+        });
+        std::fs::remove_dir_all(&session.root).unwrap();
+        assert_eq!(lost, 1);
+        assert!(events.is_empty(), "{events:?}");
     }
-    drop(results);
-    let mut reported = 0;
-    for (data, outcome) in finished.iter() {
-        reported += 1;
-        each(data, outcome);
+
+    #[test]
+    fn a_stop_kills_the_running_programs_and_starts_no_more() {
+        run::become_subreaper().unwrap();
+        let (session, stop) = session("stop");
+        let dir = session.root.clone();
+        let script = "sleep 60 & sleep 60";
+        let tasks = vec![
+            task(&dir, "first", script, "[stdout]\n"),
+            task(&dir, "second", script, "[stdout]\n"),
+            task(&dir, "never_started", "echo hi", "[stdout]\nhi\n"),
+        ];
+        let started = Instant::now();
+        let raiser = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(500));
+            stop.store(true, Ordering::SeqCst);
+        });
+        let (mut cut, mut not_started, mut groups, mut others) = (vec![], vec![], vec![], 0);
+        let lost = session.run(tasks, 2, &dir, |event| match event {
+            Event::CutShort(job, outcome) => {
+                cut.push(job.name);
+                groups.push(outcome.pid);
+            }
+            Event::NotStarted(job) => not_started.push(job.name),
+            Event::Finished(..) | Event::Failed(..) => others += 1,
+        });
+        raiser.join().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        cut.sort();
+        assert_eq!(cut, ["first", "second"]);
+        assert_eq!(not_started, ["never_started"]);
+        assert_eq!((others, lost), (0, 0));
+        assert!(session.interrupted());
+        for group in groups {
+            assert!(
+                run::live_members(group).is_empty(),
+                "group {group} still has members"
+            );
+        }
+        // Killed at the stop, not at their 60 s sleep (a bound, with room for a busy machine).
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
-    count - reported
+
+    #[test]
+    fn the_tally_counts_marks_and_keeps_the_slowest_run() {
+        let mut tally = Tally::default();
+        tally.count(Mark::Passed, "a", Duration::from_secs(2));
+        tally.count(Mark::Failed, "b", Duration::from_secs(3));
+        tally.count(Mark::Interrupted, "c", Duration::from_secs(9));
+        tally.lost(1);
+        assert_eq!((tally.passed, tally.failed, tally.done()), (1, 2, 4));
+        assert_eq!(tally.cut_short, ["c"]);
+        assert_eq!(
+            tally.slowest,
+            Some(("b".to_string(), Duration::from_secs(3)))
+        );
+        let (session, stop) = session("tally");
+        assert_eq!(tally.status(&session), Status::Failed);
+        stop.store(true, Ordering::SeqCst);
+        assert_eq!(tally.status(&session), Status::Interrupted);
+        std::fs::remove_dir_all(&session.root).unwrap();
+    }
 }

@@ -10,16 +10,14 @@ mod pages;
 use crate::cmd::breaks::{self as breaking, Case};
 use crate::cmd::explain;
 use crate::project;
-use crate::session::{self, Built, Job, Status, Task};
+use crate::session::{self, Built, Event, Job, Session, Status, Task};
 use checker::judge as verdict;
-use checker::run::interrupt;
-use checker::run::{self as runner, Outcome};
+use checker::run::Outcome;
 use course::{Lesson, refused};
 use pages::{BreakView, ExamplePage};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::Ordering;
 
 /// What `cargo xtask book` was asked for after building.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +43,10 @@ pub fn book(after: After, workers: usize) -> Result<Status, String> {
     let root = project::root();
     let lessons = project::lessons(&root)?;
     let jobs = session::select(&root, &[])?;
-    interrupt::install()?;
-    runner::become_subreaper()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
 
     println!("book: running every example once, for its output");
-    let Some(runs) = run_examples(&root, &jobs, workers)? else {
+    let Some(runs) = run_examples(&session, &jobs, workers)? else {
         return Ok(Status::Interrupted);
     };
     let cases = breaking::load(&root, jobs.clone())?;
@@ -64,9 +60,9 @@ pub fn book(after: After, workers: usize) -> Result<Status, String> {
             "book: {} break(s) have no verdict since their files last changed; running them",
             stale.len()
         );
-        breaking::run(&root, stale, workers, |_, _| {})?;
+        breaking::run(&session, stale, workers, |_, _| {})?;
     }
-    if stop.load(Ordering::SeqCst) {
+    if session.interrupted() {
         return Ok(Status::Interrupted);
     }
 
@@ -145,13 +141,13 @@ struct Run {
 
 /// Builds and runs every example once, side by side; `None` when interrupted.
 fn run_examples(
-    root: &Path,
+    session: &Session,
     jobs: &[Job],
     workers: usize,
 ) -> Result<Option<HashMap<String, Run>>, String> {
-    let stop = interrupt::flag();
+    let root = session.root.as_path();
     let all: Vec<&Job> = jobs.iter().collect();
-    match session::build(root, &session::binaries_of(&all), None, false, stop)? {
+    match session.build(&session::binaries_of(&all), None, false)? {
         Built::Yes => {}
         Built::Interrupted => return Ok(None),
         Built::Failed(_) => {
@@ -170,8 +166,8 @@ fn run_examples(
         .collect();
     let mut runs = HashMap::new();
     let mut problem = None;
-    session::run_parallel(tasks, workers, root, stop, |index, outcome| match outcome {
-        Ok(outcome) => {
+    let lost = session.run(tasks, workers, root, |event| match event {
+        Event::Finished(index, outcome) => {
             let job = &jobs[index];
             let failures = verdict::judge(&job.spec, &job.file, &outcome);
             let verdict = if failures.is_empty() {
@@ -185,10 +181,18 @@ fn run_examples(
             };
             runs.insert(job.name.clone(), Run { outcome, verdict });
         }
-        Err(why) => problem = Some(format!("cannot run {}: {why}", jobs[index].name)),
+        Event::Failed(index, why) => {
+            problem = Some(format!("cannot run {}: {why}", jobs[index].name));
+        }
+        Event::CutShort(..) | Event::NotStarted(_) => {}
     });
-    if stop.load(Ordering::SeqCst) {
+    if session.interrupted() {
         return Ok(None);
+    }
+    if lost > 0 {
+        return Err(format!(
+            "{lost} example(s) lost to a panic in the book's run (above)"
+        ));
     }
     match problem {
         Some(why) => Err(why),

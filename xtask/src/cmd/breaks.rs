@@ -9,16 +9,16 @@
 
 use crate::cmd::verify::Options;
 use crate::project;
-use crate::session::{self, Built, Job, Status, Task};
+use crate::session::{self, Built, Event, Job, Session, Status, Tally, Task};
 use checker::breaks::scratch::Scratch;
 use checker::breaks::{self, Break};
 use checker::judge::{self as verdict, Failure, Reason};
-use checker::run::{self as runner, interrupt};
+use checker::report::Mark;
+use checker::run::Outcome;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// One break of one example.
 #[derive(Clone)]
@@ -50,32 +50,29 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
     let root = project::root();
     let jobs = session::select(&root, &options.filters)?;
     let cases = load(&root, jobs)?;
-    interrupt::install()?;
-    runner::become_subreaper()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
     let started = Instant::now();
     let total = cases.len();
-    let (mut caught, mut not_caught, mut cut) = (0, 0, 0);
-    let mut done = 0;
-    let ran = run(&root, cases, options.jobs, |case, verdict| {
-        done += 1;
-        match verdict {
-            Verdict::Caught(_) => caught += 1,
-            Verdict::Interrupted => cut += 1,
-            _ => not_caught += 1,
-        }
-        print!("{}", report_line(done, total, case, verdict));
+    let mut tally = Tally::default();
+    let lost = run(&session, cases, options.jobs, |case, verdict| {
+        let mark = match verdict {
+            Verdict::Caught(_) => Mark::Passed,
+            Verdict::Interrupted => Mark::Interrupted,
+            _ => Mark::Failed,
+        };
+        tally.count(mark, &case.brk.name, Duration::ZERO);
+        print!("{}", report_line(tally.done(), total, case, verdict));
     })?;
-    if ran.lost > 0 && !stop.load(Ordering::SeqCst) {
-        not_caught += ran.lost;
-        println!(
-            "breaks: {} break(s) lost to a panic in verify (above)",
-            ran.lost
-        );
+    if lost > 0 && !session.interrupted() {
+        tally.lost(lost);
+        println!("breaks: {lost} break(s) lost to a panic in verify (above)");
     }
-    let interrupted = stop.load(Ordering::SeqCst);
-    let cut_note = if interrupted {
-        format!(", {cut} interrupted, {} not run", total - done)
+    let cut_note = if session.interrupted() {
+        format!(
+            ", {} interrupted, {} not run",
+            tally.cut_short.len(),
+            total - tally.done()
+        )
     } else {
         String::new()
     };
@@ -83,31 +80,23 @@ pub fn verify_breaks(options: &Options) -> Result<Status, String> {
         "breaks: all breaks run in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    println!("breaks: {caught} caught, {not_caught} not caught{cut_note}");
-    Ok(if interrupted {
-        Status::Interrupted
-    } else if not_caught == 0 {
-        Status::Passed
-    } else {
-        Status::Failed
-    })
-}
-
-/// How a batch of breaks ended.
-pub struct Ran {
-    /// Breaks that never reported: lost to a panic in verify.
-    pub lost: usize,
+    println!(
+        "breaks: {} caught, {} not caught{cut_note}",
+        tally.passed, tally.failed
+    );
+    Ok(tally.status(&session))
 }
 
 /// Runs `cases` in rounds in the scratch copy, hands each verdict to `each` as it comes,
-/// and records it (see [`record`]) for the book. Stops early when verify is interrupted.
+/// and records it (see [`record`]) for the book. Stops early when the session is
+/// interrupted. Returns how many breaks were lost to a panic in verify.
 pub fn run(
-    root: &Path,
+    session: &Session,
     cases: Vec<Case>,
     workers: usize,
     mut each: impl FnMut(&Case, &Verdict),
-) -> Result<Ran, String> {
-    let stop = interrupt::flag();
+) -> Result<usize, String> {
+    let root = session.root.as_path();
     let base = project::target_dir(root)?.join("xtask-breaks");
     let scratch = Scratch::take(&base, root)?;
     let bin_dir = scratch.target.join(project::profile());
@@ -120,7 +109,7 @@ pub fn run(
     );
     let mut lost = 0;
     for round in rounds {
-        if stop.load(Ordering::SeqCst) {
+        if session.interrupted() {
             break;
         }
         scratch.sync(root)?;
@@ -138,7 +127,7 @@ pub fn run(
             &session::binaries_of(&jobs),
             Some(&scratch.target),
             true,
-            stop,
+            session.stop(),
         )? {
             Built::Interrupted => break,
             Built::Yes => String::new(),
@@ -159,8 +148,16 @@ pub fn run(
                 results.push((case, Verdict::NoBuild(why)));
             }
         }
-        lost += session::run_parallel(tasks, workers, &scratch.root, stop, |case, outcome| {
-            let verdict = judge(&case, outcome);
+        lost += session.run(tasks, workers, &scratch.root, |event| {
+            let (case, verdict) = match event {
+                Event::NotStarted(_) => return,
+                Event::Finished(case, outcome) => {
+                    let verdict = judge(&case, &outcome);
+                    (case, verdict)
+                }
+                Event::CutShort(case, _) => (case, Verdict::Interrupted),
+                Event::Failed(case, why) => (case, Verdict::Error(why)),
+            };
             results.push((case, verdict));
         });
         for (case, verdict) in results {
@@ -170,7 +167,7 @@ pub fn run(
     }
     // Leave the copy as the reader's tree is, so that nothing broken lingers in it.
     scratch.sync(root)?;
-    Ok(Ran { lost })
+    Ok(lost)
 }
 
 /// Where the verdict of a break is kept between runs: `xtask-breaks/verdicts/` in the
@@ -374,13 +371,8 @@ fn schedule(cases: Vec<Case>) -> Vec<Vec<Case>> {
     rounds.into_iter().map(|(cases, _, _)| cases).collect()
 }
 
-fn judge(case: &Case, outcome: Result<runner::Outcome, String>) -> Verdict {
-    let outcome = match outcome {
-        Ok(outcome) if outcome.interrupted => return Verdict::Interrupted,
-        Ok(outcome) => outcome,
-        Err(why) => return Verdict::Error(why),
-    };
-    let failures = verdict::judge(&case.job.spec, &case.job.file, &outcome);
+fn judge(case: &Case, outcome: &Outcome) -> Verdict {
+    let failures = verdict::judge(&case.job.spec, &case.job.file, outcome);
     if failures.is_empty() {
         return Verdict::Missed;
     }
@@ -547,7 +539,7 @@ mod tests {
             spec: spec::parse("x.txt", expected).unwrap(),
         });
         c.brk.caught_by = caught_by;
-        let outcome = runner::Outcome {
+        let outcome = Outcome {
             pid: 1,
             stdout: stdout
                 .iter()
@@ -559,13 +551,13 @@ mod tests {
             stderr: Vec::new(),
             stdout_cut: Default::default(),
             stderr_cut: Default::default(),
-            ended: runner::Ended::Code(0),
+            ended: checker::run::Ended::Code(0),
             elapsed: Duration::from_millis(10),
             timed_out: false,
             interrupted: false,
             leftovers: Vec::new(),
         };
-        judge(&c, Ok(outcome))
+        judge(&c, &outcome)
     }
 
     #[test]

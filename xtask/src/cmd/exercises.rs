@@ -7,17 +7,15 @@
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
 use crate::project;
-use crate::session::{self, Built, Status, Task};
+use crate::session::{Built, Event, Session, Status, Tally, Task};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::output;
 use checker::report::{self, Mark};
-use checker::run::interrupt;
-use checker::run::{self as runner, Outcome};
+use checker::run::Outcome;
 use checker::spec::{self, Spec};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// One lesson's exercise.
 #[derive(Debug)]
@@ -111,16 +109,14 @@ pub fn check(lesson: &str) -> Result<Status, String> {
     let root = project::root();
     let exercises = all(&root)?;
     let exercise = find(&exercises, lesson)?;
-    interrupt::install()?;
-    runner::become_subreaper()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
     println!(
         "{}: {} ({})",
         exercise.package,
         exercise.title,
         exercise.source()
     );
-    let judged = judge(&root, exercise, stop)?;
+    let judged = judge(&session, exercise)?;
     Ok(match judged {
         Judged::Interrupted => interrupted("check"),
         Judged::NoBuild => {
@@ -155,13 +151,11 @@ pub fn check(lesson: &str) -> Result<Status, String> {
 pub fn progress() -> Result<Status, String> {
     let root = project::root();
     let exercises = all(&root)?;
-    interrupt::install()?;
-    runner::become_subreaper()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
     let mut states = vec!["does not compile"; exercises.len()];
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
-        match build_one(&root, exercise, Which::Exercise, false, stop)? {
+        match build_one(&session, exercise, Which::Exercise, false)? {
             Built::Yes => tasks.push(Task {
                 program: project::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
                 plan: exercise.spec.run.clone(),
@@ -171,18 +165,16 @@ pub fn progress() -> Result<Status, String> {
             Built::Interrupted => return Ok(interrupted("progress")),
         }
     }
-    session::run_parallel(tasks, exercises.len(), &root, stop, |index, run| {
-        let exercise = &exercises[index];
-        states[index] = match run {
-            Ok(outcome)
-                if verdict::judge(&exercise.spec, &exercise.expected(), &outcome).is_empty() =>
-            {
-                "done"
-            }
-            _ => "not yet",
-        };
+    session.run(tasks, exercises.len(), &root, |event| match event {
+        Event::Finished(index, outcome) => {
+            let exercise = &exercises[index];
+            let done = verdict::judge(&exercise.spec, &exercise.expected(), &outcome).is_empty();
+            states[index] = if done { "done" } else { "not yet" };
+        }
+        Event::Failed(index, _) => states[index] = "not yet",
+        Event::CutShort(..) | Event::NotStarted(_) => {}
     });
-    if stop.load(Ordering::SeqCst) {
+    if session.interrupted() {
         return Ok(interrupted("progress"));
     }
     for (exercise, state) in exercises.iter().zip(&states) {
@@ -215,11 +207,10 @@ fn interrupted(command: &str) -> Status {
 
 /// Builds one binary of the exercise; cargo's messages are shown when `loud`.
 fn build_one(
-    root: &Path,
+    session: &Session,
     exercise: &Exercise,
     which: Which,
     loud: bool,
-    stop: &AtomicBool,
 ) -> Result<Built, String> {
     let selection = [
         "--package".to_string(),
@@ -227,23 +218,32 @@ fn build_one(
         "--bin".to_string(),
         exercise.binary(which),
     ];
-    session::build(root, &selection, None, !loud, stop)
+    session.build(&selection, None, !loud)
 }
 
 /// Builds the learner's exercise, showing cargo's messages, and runs it.
-fn judge(root: &Path, exercise: &Exercise, stop: &'static AtomicBool) -> Result<Judged, String> {
-    match build_one(root, exercise, Which::Exercise, true, stop)? {
+fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, String> {
+    match build_one(session, exercise, Which::Exercise, true)? {
         Built::Yes => {}
         Built::Failed(_) => return Ok(Judged::NoBuild),
         Built::Interrupted => return Ok(Judged::Interrupted),
     }
-    let program = project::bin_dir(root)?.join(exercise.binary(Which::Exercise));
-    let outcome = runner::run(&program, root, &exercise.spec.run, stop)?;
-    if outcome.interrupted {
-        return Ok(Judged::Interrupted);
-    }
-    let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
-    Ok(Judged::Ran(failures, outcome))
+    let root = session.root.as_path();
+    let task = Task {
+        program: project::bin_dir(root)?.join(exercise.binary(Which::Exercise)),
+        plan: exercise.spec.run.clone(),
+        data: (),
+    };
+    let mut judged = Ok(Judged::Interrupted);
+    session.run(vec![task], 1, root, |event| match event {
+        Event::Finished((), outcome) => {
+            let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
+            judged = Ok(Judged::Ran(failures, outcome));
+        }
+        Event::Failed((), why) => judged = Err(why),
+        Event::CutShort(..) | Event::NotStarted(_) => {}
+    });
+    judged
 }
 
 /// How many of the missing things `check` shows at once: the first few are what to work on
@@ -324,8 +324,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     if !filters.is_empty() {
         exercises.retain(|e| filters.contains(&e.package));
     }
-    interrupt::install()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
     let mut selection = Vec::new();
     for exercise in &exercises {
         for which in [Which::Exercise, Which::Solution] {
@@ -337,7 +336,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             ]);
         }
     }
-    match session::build(&root, &selection, None, false, stop)? {
+    match session.build(&selection, None, false)? {
         Built::Yes => {}
         Built::Interrupted => return Ok(Status::Interrupted),
         Built::Failed(_) => {
@@ -345,7 +344,6 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             return Ok(Status::Failed);
         }
     }
-    runner::become_subreaper()?;
     let bin_dir = project::bin_dir(&root)?;
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
@@ -369,61 +367,64 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     }
     let total = tasks.len();
     let started = Instant::now();
-    let (mut passed, mut failed, mut cut) = (0, 0, 0);
-    let unreported = session::run_parallel(tasks, workers, &root, stop, |(index, which), run| {
-        let exercise = &exercises[index];
-        let (mark, elapsed, details) = match run {
-            Ok(outcome) if outcome.interrupted => {
-                (Mark::Interrupted, outcome.elapsed, String::new())
+    let mut tally = Tally::default();
+    let lost = session.run(tasks, workers, &root, |event| {
+        let ((index, which), mark, elapsed, details) = match event {
+            Event::NotStarted(_) => {
+                tally.not_started += 1;
+                return;
             }
-            Ok(outcome) => {
+            Event::Finished(task, outcome) => {
+                let exercise = &exercises[task.0];
                 let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
-                let problem = match which {
+                let problem = match task.1 {
                     Which::Solution => (!failures.is_empty())
                         .then(|| report::failure(&failures, &exercise.spec, &outcome)),
                     Which::Exercise => shipped_problem(exercise, &failures),
                 };
                 match problem {
-                    None => (Mark::Passed, outcome.elapsed, String::new()),
-                    Some(details) => (Mark::Failed, outcome.elapsed, details),
+                    None => (task, Mark::Passed, outcome.elapsed, String::new()),
+                    Some(details) => (task, Mark::Failed, outcome.elapsed, details),
                 }
             }
-            Err(why) => (Mark::Failed, Default::default(), format!("      {why}\n")),
+            Event::CutShort(task, outcome) => {
+                (task, Mark::Interrupted, outcome.elapsed, String::new())
+            }
+            Event::Failed(task, why) => {
+                (task, Mark::Failed, Duration::ZERO, format!("      {why}\n"))
+            }
         };
-        match mark {
-            Mark::Passed => passed += 1,
-            Mark::Failed => failed += 1,
-            Mark::Interrupted => cut += 1,
-        }
+        let exercise = &exercises[index];
         let name = match which {
             Which::Solution => "solution passes",
             Which::Exercise => "exercise fails as shipped",
         };
+        tally.count(mark, &format!("{} {name}", exercise.package), elapsed);
         println!(
             "{}",
-            report::progress(
-                passed + failed + cut,
-                total,
-                mark,
-                &exercise.package,
-                name,
-                elapsed
-            )
+            report::progress(tally.done(), total, mark, &exercise.package, name, elapsed)
         );
         print!("{details}");
     });
-    failed += unreported;
+    if session.interrupted() {
+        if tally.not_started + lost > 0 {
+            println!("verify: {} run(s) not started", tally.not_started + lost);
+        }
+    } else if lost > 0 {
+        tally.lost(lost);
+        println!("verify: {lost} run(s) were lost to a panic in verify (above)");
+    }
     println!(
         "{}",
-        report::summary(passed, failed, cut, started.elapsed(), None)
+        report::summary(
+            tally.passed,
+            tally.failed,
+            tally.cut_short.len(),
+            started.elapsed(),
+            None
+        )
     );
-    Ok(if stop.load(Ordering::SeqCst) {
-        Status::Interrupted
-    } else if failed == 0 {
-        Status::Passed
-    } else {
-        Status::Failed
-    })
+    Ok(tally.status(&session))
 }
 
 /// Why an exercise as shipped is not a good starting point, if it is not: it must fail, only

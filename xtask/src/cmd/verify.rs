@@ -3,12 +3,10 @@
 //! the examples still running, reports them as interrupted, and ends with status 130.
 
 use crate::project;
-use crate::session::{Built, Job, Status, Task, binaries_of, build, run_parallel, select};
+use crate::session::{Built, Event, Job, Session, Status, Tally, Task, binaries_of, select};
 use checker::judge as verdict;
 use checker::report::{self, Mark};
-use checker::run::interrupt;
-use checker::run::{self as runner, Outcome};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// What the command line asked for.
@@ -35,11 +33,10 @@ pub fn verify(options: &Options) -> Result<Status, String> {
         }
         return Ok(Status::Passed);
     }
-    interrupt::install()?;
-    let stop = interrupt::flag();
+    let session = Session::start(&root)?;
     if !jobs.is_empty() {
         let jobs: Vec<&Job> = jobs.iter().collect();
-        match build(&root, &binaries_of(&jobs), None, false, stop)? {
+        match session.build(&binaries_of(&jobs), None, false)? {
             Built::Yes => {}
             Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
             Built::Failed(_) => {
@@ -48,10 +45,7 @@ pub fn verify(options: &Options) -> Result<Status, String> {
             }
         }
     }
-    runner::become_subreaper()?;
     let bin_dir = project::bin_dir(&root)?;
-    let total = jobs.len();
-    let started = Instant::now();
     let tasks = jobs
         .into_iter()
         .map(|job| Task {
@@ -60,113 +54,80 @@ pub fn verify(options: &Options) -> Result<Status, String> {
             data: job,
         })
         .collect();
+    Ok(run(&session, tasks, options.jobs, &root).status(&session))
+}
+
+/// Runs the examples side by side, printing a progress line per run (and a failure's
+/// report), then the closing lines.
+fn run(session: &Session, tasks: Vec<Task<Job>>, workers: usize, dir: &Path) -> Tally {
+    let total = tasks.len();
+    let started = Instant::now();
     let mut tally = Tally::default();
-    let unreported = run_parallel(tasks, options.jobs, &root, stop, |job, outcome| {
-        let (mark, elapsed, details) = judge(&job, &outcome);
-        tally.count(mark, &job.package, &job.name);
-        tally.note_time(&job.name, elapsed);
+    let lost = session.run(tasks, workers, dir, |event| {
+        let (job, mark, elapsed, details) = match event {
+            Event::NotStarted(_) => {
+                tally.not_started += 1;
+                return;
+            }
+            Event::Finished(job, outcome) => {
+                let failures = verdict::judge(&job.spec, &job.file, &outcome);
+                if failures.is_empty() {
+                    (job, Mark::Passed, outcome.elapsed, String::new())
+                } else {
+                    let details = report::failure(&failures, &job.spec, &outcome);
+                    (job, Mark::Failed, outcome.elapsed, details)
+                }
+            }
+            Event::CutShort(job, outcome) => {
+                (job, Mark::Interrupted, outcome.elapsed, String::new())
+            }
+            Event::Failed(job, why) => {
+                (job, Mark::Failed, Duration::ZERO, format!("      {why}\n"))
+            }
+        };
+        let name = format!("{} {}", job.package, job.name);
+        tally.count(mark, &name, elapsed);
         println!(
             "{}",
             report::progress(tally.done(), total, mark, &job.package, &job.name, elapsed)
         );
-        if mark == Mark::Failed {
-            print!("{details}");
-        }
+        print!("{details}");
     });
-    Ok(tally.finish(unreported, stop, started.elapsed()))
-}
-
-/// A run judged: its mark, how long it took, and the failure's report (empty when it passed).
-fn judge(job: &Job, outcome: &Result<Outcome, String>) -> (Mark, Duration, String) {
-    match outcome {
-        Ok(outcome) if outcome.interrupted => (Mark::Interrupted, outcome.elapsed, String::new()),
-        Ok(outcome) => {
-            let failures = verdict::judge(&job.spec, &job.file, outcome);
-            let details = report::failure(&failures, &job.spec, outcome);
-            let mark = if failures.is_empty() {
-                Mark::Passed
-            } else {
-                Mark::Failed
-            };
-            (mark, outcome.elapsed, details)
-        }
-        Err(why) => (Mark::Failed, Duration::ZERO, format!("      {why}\n")),
-    }
-}
-
-/// The counts of a batch, and the examples cut short.
-#[derive(Debug, Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-    cut_short: Vec<String>,
-    /// The example that ran longest, and how long.
-    slowest: Option<(String, Duration)>,
-}
-
-impl Tally {
-    fn count(&mut self, mark: Mark, package: &str, name: &str) {
-        match mark {
-            Mark::Passed => self.passed += 1,
-            Mark::Failed => self.failed += 1,
-            Mark::Interrupted => self.cut_short.push(format!("{package} {name}")),
-        }
-    }
-
-    fn note_time(&mut self, name: &str, elapsed: Duration) {
-        if self
-            .slowest
-            .as_ref()
-            .is_none_or(|(_, longest)| elapsed > *longest)
-        {
-            self.slowest = Some((name.to_string(), elapsed));
-        }
-    }
-
-    fn done(&self) -> usize {
-        self.passed + self.failed + self.cut_short.len()
-    }
-
-    /// Prints the closing lines and says how the run ended. `unreported` examples never
-    /// reported: not started when verify was interrupted, else lost to a panic in verify.
-    fn finish(mut self, unreported: usize, stop: &AtomicBool, wall: Duration) -> Status {
-        let interrupted = stop.load(Ordering::SeqCst);
-        if interrupted {
-            println!(
-                "verify: interrupted; cut short: {}",
-                if self.cut_short.is_empty() {
-                    "none".to_string()
-                } else {
-                    self.cut_short.join(", ")
-                }
-            );
-            if unreported > 0 {
-                println!("verify: {unreported} example(s) not started");
-            }
-        } else if unreported > 0 {
-            self.failed += unreported;
-            println!("verify: {unreported} example(s) were lost to a panic in verify (above)");
-        }
+    if session.interrupted() {
         println!(
-            "{}",
-            report::summary(
-                self.passed,
-                self.failed,
-                self.cut_short.len(),
-                wall,
-                self.slowest
-                    .as_ref()
-                    .map(|(name, took)| (name.as_str(), *took))
-            )
+            "verify: interrupted; cut short: {}",
+            if tally.cut_short.is_empty() {
+                "none".to_string()
+            } else {
+                tally.cut_short.join(", ")
+            }
         );
-        if interrupted {
-            Status::Interrupted
-        } else if self.failed == 0 {
-            Status::Passed
-        } else {
-            Status::Failed
+        if tally.not_started + lost > 0 {
+            println!(
+                "verify: {} example(s) not started",
+                tally.not_started + lost
+            );
         }
+    } else if lost > 0 {
+        tally.lost(lost);
+        println!("verify: {lost} example(s) were lost to a panic in verify (above)");
     }
+    let slowest = tally.slowest.as_ref().map(|(name, took)| {
+        // The summary names an example by its name alone.
+        let name = name.rsplit(' ').next().unwrap_or(name);
+        (name, *took)
+    });
+    println!(
+        "{}",
+        report::summary(
+            tally.passed,
+            tally.failed,
+            tally.cut_short.len(),
+            started.elapsed(),
+            slowest
+        )
+    );
+    tally
 }
 
 fn interrupted_before_running(count: usize) -> Status {
@@ -178,13 +139,12 @@ fn interrupted_before_running(count: usize) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use checker::run;
     use checker::spec;
-    use std::path::Path;
-    use std::thread;
 
     fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
         let program = dir.join(name);
-        runner::write_script(&program, script);
+        run::write_script(&program, script);
         let file = format!("{name}.txt");
         let spec = spec::parse(&file, expected).unwrap();
         Task {
@@ -199,39 +159,9 @@ mod tests {
         }
     }
 
-    fn flag() -> &'static AtomicBool {
-        Box::leak(Box::new(AtomicBool::new(false)))
-    }
-
-    /// Runs the tasks as verify does and returns the tally.
-    fn run(tasks: Vec<Task<Job>>, workers: usize, dir: &Path, stop: &'static AtomicBool) -> Tally {
-        let mut tally = Tally::default();
-        let unreported = run_parallel(tasks, workers, dir, stop, |job, outcome| {
-            let (mark, _, _) = judge(&job, &outcome);
-            tally.count(mark, &job.package, &job.name);
-        });
-        tally.failed += unreported;
-        tally
-    }
-
-    #[test]
-    fn a_task_lost_to_a_panic_never_reports() {
-        let dir = std::env::temp_dir().join(format!("xtask-verify-lost-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut lost = task(&dir, "lost", "echo hi", "[stdout]\nhi\n");
-        // Not reachable from a parsed file (it caps seconds), but any panic would do.
-        lost.plan.signal = Some(spec::SignalPlan {
-            signal: nix::sys::signal::Signal::SIGINT,
-            when: spec::SignalWhen::At(f64::MAX),
-        });
-        let unreported = run_parallel(vec![lost], 1, &dir, flag(), |_, _| {});
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(unreported, 1);
-    }
-
     #[test]
     fn a_hanging_example_is_killed_at_its_deadline_and_the_rest_still_run() {
-        runner::become_subreaper().unwrap();
+        run::become_subreaper().unwrap();
         let dir = std::env::temp_dir().join(format!("xtask-verify-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let tasks = vec![
@@ -254,57 +184,17 @@ mod tests {
                 "[stdout]\nbye\n",
             ),
         ];
+        let stop = Box::leak(Box::new(std::sync::atomic::AtomicBool::new(false)));
+        let session = Session::with_stop(&dir, stop);
         let started = Instant::now();
-        let tally = run(tasks, 2, &dir, flag());
+        let tally = run(&session, tasks, 2, &dir);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!((tally.passed, tally.failed), (1, 2));
+        assert_eq!(tally.status(&session), Status::Failed);
+        // Killed at its 0.5 s deadline, not at its 60 s sleep (a bound, with room for load).
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "took {:?}",
-            started.elapsed()
-        );
-    }
-
-    #[test]
-    fn a_stop_kills_the_running_examples_and_starts_no_more() {
-        runner::become_subreaper().unwrap();
-        let dir = std::env::temp_dir().join(format!("xtask-verify-stop-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let marker = dir.join("started");
-        let script = format!("touch {}; sleep 60 & sleep 60", marker.display());
-        let tasks = vec![
-            task(&dir, "first", &script, "[stdout]\n"),
-            task(&dir, "second", &script, "[stdout]\n"),
-            task(&dir, "never_started", "echo hi", "[stdout]\nhi\n"),
-        ];
-        let stop = flag();
-        let started = Instant::now();
-        let raiser = thread::spawn(move || {
-            thread::sleep(Duration::from_millis(500));
-            stop.store(true, Ordering::SeqCst);
-        });
-        let mut tally = Tally::default();
-        let mut groups = Vec::new();
-        let unreported = run_parallel(tasks, 2, &dir, stop, |job, outcome| {
-            let outcome = outcome.unwrap();
-            groups.push(outcome.pid);
-            let (mark, _, _) = judge(&job, &Ok(outcome));
-            tally.count(mark, &job.package, &job.name);
-        });
-        raiser.join().unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        tally.cut_short.sort();
-        assert_eq!(tally.cut_short, ["lesson99 first", "lesson99 second"]);
-        assert_eq!((tally.passed, tally.failed, unreported), (0, 0, 1));
-        for group in groups {
-            assert!(
-                runner::live_members(group).is_empty(),
-                "group {group} still has members"
-            );
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{:?}",
             started.elapsed()
         );
     }

@@ -1,38 +1,38 @@
-//! Ctrl-C and SIGTERM for verify: the signal only raises a flag; whoever runs an example sees
-//! it, kills every process of the example, reaps them, and stops taking new work.
+//! Ctrl-C and SIGTERM: the signal only raises a flag; whoever runs a program sees it, kills
+//! every process of the program, reaps them, and stops taking new work.
 //!
-//! The examples run in process groups of their own, so a Ctrl-C typed in the terminal reaches
-//! only verify (and cargo): without this, they would be left running, orphaned.
+//! The programs run in process groups of their own, so a Ctrl-C typed in the terminal reaches
+//! only xtask (and cargo): without this, they would be left running, orphaned.
 
-use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
 
-/// Set by SIGINT or SIGTERM once `install` has run.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Raised by SIGINT or SIGTERM once [`install`] has run.
+static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 
-extern "C" fn raise_flag(_signal: nix::libc::c_int) {
-    // An atomic store is async-signal-safe: nothing else happens in the handler.
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
-/// Routes SIGINT and SIGTERM to the flag.
+/// Routes SIGINT and SIGTERM to the flag (signal-hook's handler only stores to it, with
+/// `SA_RESTART`, so no system call of ours fails with EINTR). Installed once per process.
 pub fn install() -> Result<(), String> {
-    let action = SigAction::new(
-        SigHandler::Handler(raise_flag),
-        SaFlags::SA_RESTART,
-        SigSet::empty(),
-    );
-    for signal in [Signal::SIGINT, Signal::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe { sigaction(signal, &action) }
-            .map_err(|e| format!("cannot handle {signal}: {e}"))?;
-    }
-    Ok(())
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+                signal_hook::flag::register(signal, Arc::clone(&INTERRUPTED))
+                    .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
+            }
+            Ok(())
+        })
+        .clone()
 }
 
 /// The flag the signal handler raises, for the code that watches for it.
 pub fn flag() -> &'static AtomicBool {
     &INTERRUPTED
+}
+
+/// Whether an interrupt has arrived.
+pub fn raised() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// The exit status of a program stopped by SIGINT, as shells report it (128 + 2).
