@@ -326,6 +326,7 @@ impl Writer<'_> {
         let mut breaks = Vec::new();
         for case in found {
             let (verdict, reported) = breaking::recorded_verdict(self.root, case)
+                .map(|record| (record.verdict, record.failures))
                 .unwrap_or_else(|| ("not run (verify was interrupted)".into(), Vec::new()));
             breaks.push(BreakView {
                 name: case.brk.name.clone(),

@@ -15,6 +15,7 @@ use checker::breaks::{self, Break};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::report::Mark;
 use checker::run::Outcome;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -171,25 +172,44 @@ pub fn run(
 }
 
 /// Where the verdict of a break is kept between runs: `xtask-breaks/verdicts/` in the
-/// target directory, one file per break.
+/// target directory, one JSON file per break.
 fn record_file(root: &Path, case: &Case) -> Result<std::path::PathBuf, String> {
     Ok(project::target_dir(root)?
         .join("xtask-breaks/verdicts")
         .join(format!(
-            "{}.{}.{}.txt",
+            "{}.{}.{}.json",
             case.job.package, case.job.name, case.brk.name
         )))
 }
 
-/// What the break's verdict depends on: the break itself, the file it changes, and the
-/// example's source, expected file and lesson library. A verdict recorded with another
-/// fingerprint is stale.
+/// A break's verdict as kept for the book.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Of everything the verdict depends on ([`fingerprint`]); another one means stale.
+    fingerprint: String,
+    /// `caught`, or `not caught: ...`.
+    pub verdict: String,
+    /// What verify reported, one failure per entry.
+    pub failures: Vec<String>,
+}
+
+/// What the break's verdict depends on: the break's name and file, the file it changes, and
+/// the example's source, expected file and lesson library, by their bytes. SipHash-1-3 with
+/// fixed keys, from the siphasher crate, gives the same value in every build (std's
+/// `DefaultHasher` does not promise that across releases).
 fn fingerprint(root: &Path, case: &Case) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    format!("{:?}", case.brk).hash(&mut hasher);
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut hasher = SipHasher13::new();
+    let mut feed = |bytes: &[u8]| {
+        // Each piece with its length, so that no two sequences of pieces hash alike.
+        hasher.write(&(bytes.len() as u64).to_le_bytes());
+        hasher.write(bytes);
+    };
+    feed(case.brk.name.as_bytes());
     let package = &case.job.package;
     let mut files = vec![
+        case.file.clone(),
         case.brk.file.clone(),
         project::source_file(package, &case.job.name),
         case.job.file.clone(),
@@ -206,55 +226,53 @@ fn fingerprint(root: &Path, case: &Case) -> String {
     sources.sort();
     files.extend(sources);
     for file in files {
-        file.hash(&mut hasher);
-        std::fs::read(root.join(&file))
-            .unwrap_or_default()
-            .hash(&mut hasher);
+        feed(file.as_bytes());
+        feed(&std::fs::read(root.join(&file)).unwrap_or_default());
     }
-    format!("{:016x}", hasher.finish())
+    format!("{:032x}", hasher.finish128().as_u128())
 }
 
-/// Keeps the verdict of a break for the book: its fingerprint, whether it was caught, and
-/// what verify reported. An interrupted run records nothing.
+/// Keeps the verdict of a break for the book. An interrupted run records nothing.
 fn record(root: &Path, case: &Case, verdict: &Verdict) -> Result<(), String> {
-    let text = match verdict {
+    let listed = |failures: &[Failure]| -> Vec<String> {
+        failures
+            .iter()
+            .map(|f| format!("{}: {}", f.what, f.why))
+            .collect()
+    };
+    let (verdict, failures) = match verdict {
         Verdict::Interrupted => return Ok(()),
-        Verdict::Caught(failures) => recorded("caught", failures),
-        Verdict::Missed => "not caught: verify stayed green\n".to_string(),
-        Verdict::OtherReasons(failures, _) => recorded(
-            "not caught: red for other reasons than the break names",
-            failures,
+        Verdict::Caught(failures) => ("caught".to_string(), listed(failures)),
+        Verdict::Missed => ("not caught: verify stayed green".into(), vec![]),
+        Verdict::OtherReasons(failures, _) => (
+            "not caught: red for other reasons than the break names".into(),
+            listed(failures),
         ),
-        Verdict::NoBuild(_) => "not caught: the broken source does not compile\n".into(),
-        Verdict::Error(why) => format!("not caught: {why}\n"),
+        Verdict::NoBuild(_) => (
+            "not caught: the broken source does not compile".into(),
+            vec![],
+        ),
+        Verdict::Error(why) => (format!("not caught: {why}"), vec![]),
+    };
+    let record = Record {
+        fingerprint: fingerprint(root, case),
+        verdict,
+        failures,
     };
     let path = record_file(root, case)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(&path, format!("{}\n{text}", fingerprint(root, case)))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let json = serde_json::to_string_pretty(&record).expect("a record always serializes");
+    std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn recorded(verdict: &str, failures: &[Failure]) -> String {
-    let mut text = format!("{verdict}\n");
-    for f in failures {
-        text.push_str(&format!("{}: {}\n", f.what, f.why));
-    }
-    text
-}
-
-/// The verdict recorded for the break, when it is fresh: its first line (`caught`, or
-/// `not caught: ...`) and the failures verify reported, one per line.
-pub fn recorded_verdict(root: &Path, case: &Case) -> Option<(String, Vec<String>)> {
+/// The verdict recorded for the break, when there is one and it is fresh.
+pub fn recorded_verdict(root: &Path, case: &Case) -> Option<Record> {
     let text = std::fs::read_to_string(record_file(root, case).ok()?).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != fingerprint(root, case) {
-        return None;
-    }
-    let verdict = lines.next()?.to_string();
-    Some((verdict, lines.map(String::from).collect()))
+    let record: Record = serde_json::from_str(&text).ok()?;
+    (record.fingerprint == fingerprint(root, case)).then_some(record)
 }
 
 /// Reads and checks the break file of every job: each break's lines must be found in the
@@ -492,6 +510,30 @@ mod tests {
             },
             file: "b.txt".into(),
         }
+    }
+
+    #[test]
+    fn a_fingerprint_is_the_same_in_every_build_and_changes_with_any_file() {
+        let root = std::env::temp_dir().join(format!("xtask-fingerprint-{}", std::process::id()));
+        let write = |file: &str, text: &str| {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("b.txt", "[break b]\n");
+        write("lesson09/src/bin/demo.rs", "fn main() {}\n");
+        write("lesson09/expected/demo.txt", "[stdout]\n");
+        write("lesson09/src/lib.rs", "pub mod lock;\n");
+        write("lesson09/src/lock.rs", "pub struct Lock;\n");
+        let case = case("lesson09", "demo", "lesson09/src/lock.rs");
+        let first = fingerprint(&root, &case);
+        // SipHash-1-3 of these bytes: a value pinned here, so that a build whose hash
+        // differed (a new toolchain, a new crate version) would be seen, not trusted.
+        assert_eq!(first, "6526e75b8a3b267c8b619e10eef32d22");
+        write("lesson09/src/lock.rs", "pub struct Lock(bool);\n");
+        let changed = fingerprint(&root, &case);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_ne!(changed, first);
     }
 
     fn names(rounds: &[Vec<Case>]) -> Vec<Vec<String>> {
