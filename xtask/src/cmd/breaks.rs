@@ -319,7 +319,7 @@ pub fn check_break(root: &Path, job: &Job, file: &str, brk: &Break) -> Result<()
     breaks::apply(&text, &brk.edits).map_err(|why| format!("{at}: {}: {why}", brk.file))?;
     for reason in &brk.caught_by {
         if let Reason::Check(check) = reason
-            && !job.spec.checks.iter().any(|c| c.item.to_string() == *check)
+            && !job.spec.checks.iter().any(|c| c.item.id() == check)
         {
             return Err(format!(
                 "{at}: `caught by: check {check}` names no check of {}; copy the check's line from its [checks]",
@@ -605,7 +605,7 @@ mod tests {
     #[test]
     fn a_break_counts_only_when_red_for_every_reason_it_names() {
         let expected = "[stdout]\nvalue {int:v}\n[checks]\nall v == 0\n";
-        let check = Reason::Check("all v == 0".into());
+        let check = Reason::Check("all v == 0".parse().unwrap());
         assert!(matches!(
             judged(expected, vec![check.clone()], &["value 0"]),
             Verdict::Missed

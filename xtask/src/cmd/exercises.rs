@@ -262,13 +262,13 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
                     .spec
                     .checks
                     .iter()
-                    .find(|c| c.item.to_string() == *written);
+                    .find(|c| c.item.id() == written);
                 match check {
                     Some(c) if !c.comment.is_empty() => {
                         (c.comment.replace('\n', " "), Some(c.item.sentence()))
                     }
                     Some(c) => (c.item.sentence(), None),
-                    None => (written.clone(), None),
+                    None => (written.to_string(), None),
                 }
             }
             Reason::Stdout | Reason::Stderr => (
@@ -449,7 +449,7 @@ fn shipped_problem(exercise: &Exercise, failures: &[Failure]) -> Option<String> 
                     .spec
                     .checks
                     .iter()
-                    .any(|c| c.item.to_string() == *written && !c.comment.is_empty());
+                    .any(|c| c.item.id() == written && !c.comment.is_empty());
                 if !commented {
                     problems.push_str(&format!(
                         "      check `{written}` failed with no comment above it to show as the hint\n"
@@ -510,11 +510,20 @@ mod tests {
                 .unwrap()
                 .contains("passes as shipped")
         );
-        assert!(shipped_problem(&ex, &[failure(Reason::Check("all r >= 3".into()))]).is_none());
         assert!(
-            shipped_problem(&ex, &[failure(Reason::Check("all r <= 99".into()))])
-                .unwrap()
-                .contains("no comment above it")
+            shipped_problem(
+                &ex,
+                &[failure(Reason::Check("all r >= 3".parse().unwrap()))]
+            )
+            .is_none()
+        );
+        assert!(
+            shipped_problem(
+                &ex,
+                &[failure(Reason::Check("all r <= 99".parse().unwrap()))]
+            )
+            .unwrap()
+            .contains("no comment above it")
         );
         assert!(
             shipped_problem(&ex, &[failure(Reason::Deadline)])

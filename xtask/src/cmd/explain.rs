@@ -95,7 +95,7 @@ pub fn text(
         if !check.comment.is_empty() {
             out.push_str(&format!("    why:    {}\n", check.comment));
         }
-        let catches = caught_by(&Reason::Check(check.item.to_string()));
+        let catches = caught_by(&Reason::Check(check.item.id().clone()));
         if catches.is_empty() {
             out.push_str("    catches: no break names it\n");
         } else {

@@ -131,11 +131,10 @@ fn unnamed_checks(job: &Job, file: &str, found: &[breaks::Break]) -> Vec<String>
         .checks
         .iter()
         .filter(|check| {
-            let line = check.item.to_string();
             !found
                 .iter()
                 .flat_map(|b| &b.caught_by)
-                .any(|reason| matches!(reason, Reason::Check(named) if *named == line))
+                .any(|reason| matches!(reason, Reason::Check(named) if named == check.item.id()))
         })
         .map(|check| {
             format!(

@@ -174,6 +174,7 @@ pub fn apply(source: &str, edits: &[Edit]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::checks::CheckId;
 
     const GOOD: &str = "# mutex_lock's breaks
 [break guard_dropped]
@@ -201,7 +202,9 @@ caught by: exit status
         assert_eq!(breaks[0].file, "lesson04/src/bin/mutex_lock.rs");
         assert_eq!(
             breaks[0].caught_by,
-            [Reason::Check("elapsed_at_least_sum sleep".into())]
+            [Reason::Check(
+                CheckId::parse("elapsed_at_least_sum sleep").unwrap()
+            )]
         );
         assert_eq!(breaks[1].file, "lesson04/src/lib.rs");
         assert_eq!(
@@ -222,6 +225,29 @@ caught by: exit status
     }
 
     #[test]
+    fn a_break_names_a_check_whose_pattern_holds_a_quote() {
+        let expected = r#"[stdout]
+say "hi"
+[checks]
+line_at_most "say \"hi\"" 1
+"#;
+        let spec = crate::spec::parse("x.txt", expected).unwrap();
+        let id = spec.checks[0].item.id();
+        assert_eq!(id.to_string(), r#"line_at_most "say \"hi\"" 1"#);
+        // the check's line, copied from the expected file
+        let text = r#"[break late]
+why: w
+line: x
+caught by: check line_at_most "say \"hi\"" 1
+"#;
+        let found = parse("b.txt", text, "x.rs").unwrap();
+        assert_eq!(found[0].caught_by, [Reason::Check(id.clone())]);
+        // what verify prints for the reason reads back as the same reason
+        let shown = found[0].caught_by[0].to_string();
+        assert_eq!(Reason::parse(&shown), Ok(found[0].caught_by[0].clone()));
+    }
+
+    #[test]
     fn malformed_break_files_say_where_and_what_to_write() {
         let err = |text: &str| parse("b.txt", text, "x.rs").unwrap_err();
         assert!(err("").contains("no break"));
@@ -232,6 +258,10 @@ caught by: exit status
         assert!(err("[break a]\nwhy: w\nline: x\n").contains("needs a `caught by:`"));
         assert!(err("[break a]\nwhy: w\nbecomes: y\n").contains("follows a `line:`"));
         assert!(err("[break a]\nwhy: w\nline: x\ncaught by: luck\n").contains("unknown failure"));
+        assert!(
+            err("[break a]\nwhy: w\nline: x\ncaught by: check alll v > 0\n")
+                .starts_with("b.txt:4: unknown check `alll`")
+        );
         assert!(err("[break a]\nwhy: w\nwhat: x\n").contains("unknown key `what:`"));
         assert!(
             err("[break a]\nwhy: w\nline: x\ncaught by: stdout\n[break a]\n")

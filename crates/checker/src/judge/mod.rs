@@ -6,7 +6,7 @@ pub mod matcher;
 use crate::output::{self, Line};
 use crate::run::{Ended, Outcome};
 use crate::spec::Spec;
-use crate::spec::checks::Evidence;
+use crate::spec::checks::{CheckId, Evidence};
 
 /// One reason a run fails: what failed (a check and where it is written), why, and its kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +25,8 @@ pub enum Reason {
     Never,
     Stdout,
     Stderr,
-    /// A `[checks]` line, as written.
-    Check(String),
+    /// A `[checks]` line, named by its line as written.
+    Check(CheckId),
 }
 
 impl Reason {
@@ -40,8 +40,8 @@ impl Reason {
             "stdout" => Reason::Stdout,
             "stderr" => Reason::Stderr,
             other => match other.strip_prefix("check ") {
-                Some(check) if !check.trim().is_empty() => Reason::Check(check.trim().into()),
-                _ => {
+                Some(check) => Reason::Check(CheckId::parse(check)?),
+                None => {
                     return Err(format!(
                         "unknown failure `{other}`; use `check <a [checks] line>`, `stdout`, `stderr`, `never`, `exit status`, `deadline` or `clean-up`"
                     ));
@@ -168,18 +168,13 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
         .cloned()
         .collect();
     lines.sort_by_key(|l| l.at);
-    let evidence = Evidence {
-        lines,
-        values,
-        elapsed: outcome.elapsed,
-        pid: outcome.pid,
-    };
+    let evidence = Evidence::new(lines, values, outcome.elapsed, outcome.pid);
     for check in &spec.checks {
         if let Err(why) = check.item.evaluate(&evidence) {
             fail(
                 format!("check `{}` ({file}:{})", check.item, check.line),
                 why,
-                Reason::Check(check.item.to_string()),
+                Reason::Check(check.item.id().clone()),
             );
         }
     }

@@ -164,6 +164,13 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
                     ));
                 };
                 let check = Check::parse(check_name, args).map_err(fail)?;
+                // A break file names a check by its line: two alike could not be told apart.
+                if let Some(twin) = spec.checks.iter().find(|c| c.item.id() == check.id()) {
+                    return Err(fail(format!(
+                        "`{check}` is line {}'s check again; write each check once",
+                        twin.line
+                    )));
+                }
                 spec.checks.push(Located {
                     item: check,
                     line: number,
@@ -521,6 +528,10 @@ line_at_least "Task is running" 1.0
             (
                 "[checks]\nline_at_least \"open 1\n",
                 "x.txt:2: unclosed quote",
+            ),
+            (
+                "[stdout]\n{int:n}\n[checks]\nall n > 0\ncount n 1\nall  n  >  0\n",
+                "x.txt:6: `all n > 0` is line 4's check again",
             ),
             (
                 "[stdout]\n{float:sleep}\n[checks]\nascending slept\n",
