@@ -82,13 +82,13 @@ fn judge(job: &Job, outcome: &Result<Outcome, String>) -> (Mark, Duration, Strin
         Ok(outcome) if outcome.interrupted => (Mark::Interrupted, outcome.elapsed, String::new()),
         Ok(outcome) => {
             let failures = verdict::judge(&job.spec, &job.file, outcome);
-            let details = report::failure(&failures, &job.spec, outcome);
-            let mark = if failures.is_empty() {
-                Mark::Passed
+            if failures.is_empty() {
+                // A passing run prints no details: its diff is never drawn.
+                (Mark::Passed, outcome.elapsed, String::new())
             } else {
-                Mark::Failed
-            };
-            (mark, outcome.elapsed, details)
+                let details = report::failure(&failures, &job.spec, outcome);
+                (Mark::Failed, outcome.elapsed, details)
+            }
         }
         Err(why) => (Mark::Failed, Duration::ZERO, format!("      {why}\n")),
     }
