@@ -2,9 +2,10 @@
 //! and the closing summary `verify: N passed, M failed`.
 
 use crate::judge::Failure;
+use crate::judge::matcher::{self, Alignment, Row};
 use crate::output::{self, Line};
 use crate::run::Outcome;
-use crate::spec::{Entry, Item, Spec};
+use crate::spec::{Item, Spec};
 use std::time::Duration;
 
 /// How one example's run went.
@@ -51,7 +52,8 @@ pub fn failure(failures: &[Failure], spec: &Spec, outcome: &Outcome) -> String {
     out
 }
 
-/// Each stream's diff: `-` expected, `+` actual, with the time each actual line came.
+/// Each stream's diff: `-` expected, `+` actual, with the time each actual line came. The
+/// rows are the matcher's own alignment, so the diff marks exactly what does not fit.
 pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
     let mut out = String::new();
     for (name, items, lines, cut) in [
@@ -64,7 +66,7 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
         out.push_str(&format!(
             "      {name} (- expected, + actual, time read):\n"
         ));
-        out.push_str(&diff_text(&diff(items, &texts(lines)), lines));
+        out.push_str(&diff_text(items, &matcher::align(items, lines), lines));
         if !cut.is_empty() {
             let note = format!("... {name}: {}", cut.describe());
             out.push_str(&format!(
@@ -76,90 +78,6 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
     out
 }
 
-/// One row of the diff between the expected lines and the actual ones.
-#[derive(Debug, Clone, PartialEq)]
-enum DiffRow {
-    /// An actual line that fits the expected pattern beside it.
-    Same(String),
-    /// An expected pattern no actual line fitted.
-    Missing(String),
-    /// An actual line that fitted no expected pattern.
-    Extra(String),
-}
-
-/// A longest-common-subsequence diff in which "equal" means "the line fits the pattern".
-/// Each entry stands once, in file order (any-order blocks too); an entry that may match more
-/// than one line (`@x3`, `@x1..`) takes every further line it fits, so only the lines that fit
-/// nothing, and the required entries nothing fitted, stand out.
-fn diff(items: &[Item], lines: &[&str]) -> Vec<DiffRow> {
-    let entries: Vec<&Entry> = items
-        .iter()
-        .flat_map(|item| match item {
-            Item::Line(entry) => std::slice::from_ref(entry),
-            Item::AnyOrder { entries, .. } => entries.as_slice(),
-        })
-        .collect();
-    let (n, m) = (entries.len(), lines.len());
-    let fits: Vec<Vec<bool>> = entries
-        .iter()
-        .map(|e| lines.iter().map(|l| e.pattern.fits(l)).collect())
-        .collect();
-    // best[i][j]: the most lines entries i.. can fit among lines j..
-    let mut best = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            let mut value = best[i + 1][j].max(best[i][j + 1]);
-            if fits[i][j] {
-                let next = if entries[i].max > 1 {
-                    best[i][j + 1]
-                } else {
-                    best[i + 1][j + 1]
-                };
-                value = value.max(next + 1);
-            }
-            best[i][j] = value;
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    let mut used = false;
-    while i < n || j < m {
-        let repeats = i < n && entries[i].max > 1;
-        if i < n && j < m && fits[i][j] {
-            let next = if repeats {
-                best[i][j + 1]
-            } else {
-                best[i + 1][j + 1]
-            };
-            if best[i][j] == next + 1 {
-                out.push(DiffRow::Same(lines[j].to_string()));
-                j += 1;
-                if repeats {
-                    used = true;
-                } else {
-                    i += 1;
-                    used = false;
-                }
-                continue;
-            }
-        }
-        if j < m && (i == n || best[i][j + 1] >= best[i + 1][j]) {
-            out.push(DiffRow::Extra(lines[j].to_string()));
-            j += 1;
-        } else {
-            if !used && entries[i].min > 0 {
-                out.push(DiffRow::Missing(entries[i].pattern.to_string()));
-            }
-            i += 1;
-            used = false;
-        }
-    }
-    out
-}
-
-fn texts(lines: &[Line]) -> Vec<&str> {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
-
 /// How many diff rows a failure shows, a screenful: a run of thousands of lines shows the
 /// part around its first difference.
 const DIFF_ROWS_SHOWN: usize = 40;
@@ -167,31 +85,42 @@ const DIFF_ROWS_SHOWN: usize = 40;
 /// The columns a diff row spends before its text: indent, time, sign.
 const DIFF_ROW_PREFIX: usize = 18;
 
-fn diff_text(rows: &[DiffRow], lines: &[Line]) -> String {
+/// The alignment's rows as text: a matched or unpaired line with its time, a missing entry
+/// as its pattern (`@x3 pattern` when three of its lines are missing).
+fn diff_text(items: &[Item], alignment: &Alignment, lines: &[Line]) -> String {
     let width = output::quote_width()
         .saturating_sub(DIFF_ROW_PREFIX)
         .max(20);
-    let mut actual = lines.iter();
-    let printed: Vec<String> = rows
+    let printed: Vec<String> = alignment
+        .rows
         .iter()
         .map(|row| {
-            let (sign, text, at) = match row {
-                DiffRow::Same(t) => (' ', t, actual.next().map(|l| l.at)),
-                DiffRow::Extra(t) => ('+', t, actual.next().map(|l| l.at)),
-                DiffRow::Missing(t) => ('-', t, None),
+            let (sign, text, at) = match *row {
+                Row::Matched { line, .. } => (' ', lines[line].text.clone(), Some(lines[line].at)),
+                Row::Extra { line } => ('+', lines[line].text.clone(), Some(lines[line].at)),
+                Row::Missing { at, count } => {
+                    let pattern = &matcher::entry(items, at).pattern;
+                    let text = if count > 1 {
+                        format!("@x{count} {pattern}")
+                    } else {
+                        pattern.to_string()
+                    };
+                    ('-', text, None)
+                }
             };
             let time = at
                 .map(|a| format!("{:6.2}s", a.as_secs_f64()))
                 .unwrap_or_else(|| " ".repeat(7));
-            format!("        {time} {sign} {}\n", output::shorten(text, width))
+            format!("        {time} {sign} {}\n", output::shorten(&text, width))
         })
         .collect();
     if printed.len() <= DIFF_ROWS_SHOWN {
         return printed.concat();
     }
-    let first_difference = rows
+    let first_difference = alignment
+        .rows
         .iter()
-        .position(|r| !matches!(r, DiffRow::Same(_)))
+        .position(|r| !matches!(r, Row::Matched { .. }))
         .unwrap_or(0);
     let from = first_difference.saturating_sub(10);
     let to = (from + DIFF_ROWS_SHOWN).min(printed.len());
@@ -288,26 +217,35 @@ mod tests {
 
     #[test]
     fn a_long_diff_shows_the_part_around_its_first_difference() {
-        let rows: Vec<DiffRow> = (0..1000)
-            .map(|i| {
-                if i == 500 {
-                    DiffRow::Missing("gone".into())
-                } else {
-                    DiffRow::Same(format!("line {i}"))
-                }
-            })
-            .collect();
-        let lines: Vec<Line> = (0..999)
+        let expected: String = (0..1000).map(|i| format!("line {i}\n")).collect();
+        let items = items(&expected);
+        let lines: Vec<Line> = (0..1000)
+            .filter(|&i| i != 500)
             .map(|i| Line {
                 text: format!("line {i}"),
-                at: Duration::ZERO,
+                at: Duration::from_millis(i),
             })
             .collect();
-        let text = diff_text(&rows, &lines);
-        assert!(text.lines().count() <= DIFF_ROWS_SHOWN + 2, "{text}");
-        assert!(
-            text.contains("... 490 row(s) before") && text.contains("- gone"),
-            "{text}"
+        let text = diff_text(&items, &matcher::align(&items, &lines), &lines);
+        let shown: Vec<&str> = text.lines().collect();
+        assert_eq!(shown.len(), DIFF_ROWS_SHOWN + 2, "{text}");
+        assert_eq!(shown[0], "        ... 490 row(s) before");
+        assert_eq!(shown[1], "          0.49s   line 490");
+        assert_eq!(shown[11], "                - line 500");
+        assert_eq!(shown[12], "          0.50s   line 501");
+        assert_eq!(shown[41], "        ... 470 row(s) after");
+    }
+
+    #[test]
+    fn a_missing_entry_shows_its_pattern_and_how_many_lines_it_lacks() {
+        let items = items("@x3 Thread {int} done\nDone\n");
+        let lines = vec![Line {
+            text: "Thread 1 done".into(),
+            at: Duration::from_millis(250),
+        }];
+        assert_eq!(
+            diff_text(&items, &matcher::align(&items, &lines), &lines),
+            "          0.25s   Thread 1 done\n                - @x2 Thread {int} done\n                - Done\n"
         );
     }
 
@@ -351,44 +289,6 @@ mod tests {
         assert!(
             !text.contains("stderr"),
             "an empty stream that should be empty is not shown: {text}"
-        );
-    }
-
-    #[test]
-    fn diff_lets_a_repeated_entry_take_every_line_it_fits() {
-        let lines = [".0.5", ".0.2", ".0.95", "Closing thread", "oops"];
-        let rows = diff(
-            &items("@x1.. .{float}\nClosing thread\nGot: Stop now!\n"),
-            &lines,
-        );
-        assert_eq!(
-            rows,
-            vec![
-                DiffRow::Same(".0.5".into()),
-                DiffRow::Same(".0.2".into()),
-                DiffRow::Same(".0.95".into()),
-                DiffRow::Same("Closing thread".into()),
-                DiffRow::Extra("oops".into()),
-                DiffRow::Missing("Got: Stop now!".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn diff_marks_missing_and_extra_lines() {
-        let lines = ["Waiting", "surprise", "done"];
-        let rows = diff(
-            &items("Waiting\nThis is from another thread\ndone\n"),
-            &lines,
-        );
-        assert_eq!(
-            rows,
-            vec![
-                DiffRow::Same("Waiting".into()),
-                DiffRow::Extra("surprise".into()),
-                DiffRow::Missing("This is from another thread".into()),
-                DiffRow::Same("done".into()),
-            ]
         );
     }
 }
