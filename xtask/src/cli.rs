@@ -8,8 +8,13 @@ use std::ffi::OsString;
 
 /// The project's own tools (xtask/README.md says what each checks and how).
 #[derive(Debug, Parser)]
-// No command is bad use like any other, one line on stderr, rather than the whole help.
-#[command(bin_name = "cargo xtask", arg_required_else_help = false)]
+// No command is bad use like any other, one line on stderr, rather than the whole help. An
+// option given twice takes its last value, as it always has here.
+#[command(
+    bin_name = "cargo xtask",
+    arg_required_else_help = false,
+    args_override_self = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -277,6 +277,12 @@ mod tests {
         assert!(breaks.breaks && !breaks.list && !breaks.exercises && breaks.explain.is_none());
         assert_eq!(breaks.jobs, BREAK_JOBS);
         assert_eq!(options(&["--breaks", "-j2"]).jobs, 2);
+        // An option given twice takes its last value; filters add up.
+        let twice = options(&[
+            "--list", "-j2", "lesson01", "--list", "--jobs=3", "lesson02",
+        ]);
+        assert_eq!((twice.list, twice.jobs), (true, 3));
+        assert_eq!(twice.filters, ["lesson01", "lesson02"]);
     }
 
     #[test]
