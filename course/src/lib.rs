@@ -1,13 +1,11 @@
 //! What every lesson shares: the format of its list of examples (`lessonNN/examples.txt`),
 //! the legend of the sources it cites, the lesson runner that walks a reader through the
-//! examples (`cargo run -p lessonNN`), the command-line reader it shares with xtask, and what
-//! the lessons' tests share: the compile-fail listings ([`refused`]) and a watchdog for test
-//! bodies ([`watchdog`]).
+//! examples (`cargo run -p lessonNN`), and what the lessons' tests share: the compile-fail
+//! listings ([`refused`]) and a watchdog for test bodies ([`watchdog`]).
 //!
 //! `cargo xtask verify` and `cargo xtask lint` read the same list through [`Lesson::parse`],
 //! so the tour, the checks and the README cannot drift apart.
 
-pub mod args;
 mod lesson;
 pub mod refused;
 pub mod sources;

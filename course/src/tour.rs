@@ -1,31 +1,35 @@
 //! The lesson runner: `cargo run -p lessonNN [-- <name>... | --list | exercise]`.
 //!
 //! It builds the binaries it is about to run with the cargo that started it (`$CARGO`), then
-//! runs them from the target directory, one after another, each under a short introduction.
+//! runs them, one after another, each under a short introduction.
 //! While an example runs, Ctrl-C belongs to the example (ctrlc_graceful waits for it): the
 //! terminal sends SIGINT to both processes, and the runner's own handler ignores it.
 
-use crate::args::{Arg, Args};
 use crate::{Example, Lesson, sources};
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, ExitStatus};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::time::Instant;
 
 /// Runs the tour of the lesson whose `examples.txt` is `list` and whose package directory
-/// is `dir`; returns the exit code: 0 when every example run exited 0, 1 when one did not,
-/// 130 when Ctrl-C stopped one, 2 for bad use.
+/// is `dir`; returns the exit code: 0 when every example run exited 0, 1 when one did not
+/// or the tour could not run it (a failed build), 130 when Ctrl-C stopped one, 2 for bad
+/// use.
 pub fn tour(package: &str, list: &str, dir: &str) -> ExitCode {
-    let outcome = Args::from_env().and_then(|args| {
-        let lesson = Lesson::parse(package, list)?;
-        run(&lesson, Path::new(dir), args, None)
-    });
-    match outcome {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("{package}: {message}");
-            ExitCode::from(2)
-        }
-    }
+    let fail = |message: String, code: u8| {
+        eprintln!("{package}: {message}");
+        ExitCode::from(code)
+    };
+    let lesson = match Lesson::parse(package, list) {
+        Ok(lesson) => lesson,
+        Err(message) => return fail(message, 2),
+    };
+    let request = match request(&lesson, std::env::args_os().skip(1)) {
+        Ok(request) => request,
+        Err(message) => return fail(message, 2),
+    };
+    run(&lesson, Path::new(dir), request, None).unwrap_or_else(|message| fail(message, 1))
 }
 
 /// What the command line asked for.
@@ -41,40 +45,61 @@ enum Request<'a> {
     },
 }
 
-fn request(lesson: &Lesson, mut args: Args) -> Result<Request<'_>, String> {
+/// Reads the arguments after the program's name. `--list` and `--help` end the reading;
+/// `exercise` stands alone; any other word names an example; after `--`, every argument
+/// is a word.
+fn request(
+    lesson: &Lesson,
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<Request<'_>, String> {
+    use lexopt::Arg;
+    let mut parser = lexopt::Parser::from_args(args);
     let mut chosen = Vec::new();
-    while let Some(arg) = args.next_arg()? {
-        match arg {
-            Arg::Option(flag) if flag == "--list" => {
-                args.no_value()?;
-                return Ok(Request::List);
+    // lexopt's `next` fails only on a value left unread after an option (`--list=all`), and
+    // each option below checks for one itself before the reading ends.
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        let flag = match arg {
+            Arg::Value(word) => {
+                let word = word
+                    .into_string()
+                    .map_err(|bad| format!("the argument {bad:?} is not UTF-8 text"))?;
+                if word == "exercise" {
+                    return match parser.next() {
+                        Ok(None) if chosen.is_empty() => Ok(Request::Exercise),
+                        _ => Err(
+                            "`exercise` stands alone: `cargo run -p <lesson> -- exercise`".into(),
+                        ),
+                    };
+                }
+                match lesson.example(&word) {
+                    Some(example) => chosen.push(example),
+                    None => {
+                        return Err(format!(
+                            "no example named `{word}`; the examples are: {} (or `-- --list`, `-- exercise`)",
+                            lesson.names()
+                        ));
+                    }
+                }
+                continue;
             }
-            Arg::Option(flag) if flag == "-h" || flag == "--help" => {
-                args.no_value()?;
-                return Ok(Request::Help);
-            }
-            Arg::Option(flag) => {
+            Arg::Long(name) => format!("--{name}"),
+            Arg::Short(letter) => format!("-{letter}"),
+        };
+        let request = match flag.as_str() {
+            "--list" => Request::List,
+            "-h" | "--help" => Request::Help,
+            _ => {
                 return Err(format!(
                     "unknown option `{flag}`; use `--list`, `exercise`, or name examples: {}",
                     lesson.names()
                 ));
             }
-            Arg::Word(word) if word == "exercise" => {
-                return match args.next_arg()? {
-                    None if chosen.is_empty() => Ok(Request::Exercise),
-                    _ => Err("`exercise` stands alone: `cargo run -p <lesson> -- exercise`".into()),
-                };
-            }
-            Arg::Word(name) => match lesson.example(&name) {
-                Some(example) => chosen.push(example),
-                None => {
-                    return Err(format!(
-                        "no example named `{name}`; the examples are: {} (or `-- --list`, `-- exercise`)",
-                        lesson.names()
-                    ));
-                }
-            },
+        };
+        // A value written into the flag (`--list=all`, `-hx`).
+        if parser.optional_value().is_some() {
+            return Err(format!("`{flag}` takes no value"));
         }
+        return Ok(request);
     }
     let whole = chosen.is_empty();
     if whole {
@@ -86,16 +111,16 @@ fn request(lesson: &Lesson, mut args: Args) -> Result<Request<'_>, String> {
     })
 }
 
-/// Carries out the request. `bin_dir` is where the binaries are when the caller has built
-/// them (tests); `None` builds them with `$CARGO` beside the runner's own binary.
+/// Carries out the request; `Err` when it could not. `bin_dir` is where the binaries are when
+/// the caller has built them (tests); `None` builds them with `$CARGO`.
 fn run(
     lesson: &Lesson,
     dir: &Path,
-    args: Args,
+    request: Request<'_>,
     bin_dir: Option<PathBuf>,
 ) -> Result<ExitCode, String> {
     let package = &lesson.package;
-    let (examples, whole) = match request(lesson, args)? {
+    let (examples, whole) = match request {
         Request::Help => {
             println!("usage: cargo run -p {package} [-- <example>... | --list | exercise]");
             println!("With no example, runs every example of the lesson in order.");
@@ -113,8 +138,8 @@ fn run(
         Request::Run { examples, whole } => (examples, whole),
     };
     let names: Vec<&str> = examples.iter().map(|e| e.name.as_str()).collect();
-    let bin_dir = match bin_dir {
-        Some(dir) => dir,
+    let binaries = match bin_dir {
+        Some(dir) => beside(&dir, &names),
         None => build(package, &names)?,
     };
     // A handler that does nothing keeps the runner alive through Ctrl-C, so the example
@@ -149,7 +174,7 @@ fn run(
             println!("---");
         }
         let started = Instant::now();
-        let status = Command::new(bin_dir.join(&example.name))
+        let status = Command::new(&binaries[&example.name])
             .status()
             .map_err(|e| format!("cannot run {}: {e}", example.name))?;
         if killed_by_sigint(&status) {
@@ -255,34 +280,101 @@ fn readme_exercise(package: &str, dir: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-/// Builds the named binaries of the lesson with the cargo that ran us, in the same profile,
-/// and returns the directory that holds them. Only these: a learner's half-written exercise
+/// The binaries named, as files of `dir`.
+fn beside(dir: &Path, names: &[&str]) -> HashMap<String, PathBuf> {
+    names
+        .iter()
+        .map(|name| (name.to_string(), dir.join(name)))
+        .collect()
+}
+
+/// The profile the runner was built in, as cargo's build script saw it (`build.rs`).
+const PROFILE: &str = env!("COURSE_PROFILE");
+
+/// Builds the named binaries of the lesson with the cargo that ran us, in the runner's own
+/// profile, and returns each one's executable. Only these: a learner's half-written exercise
 /// must not stop the examples from running.
-fn build(package: &str, names: &[&str]) -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find my own binary: {e}"))?;
-    let bin_dir = exe
-        .parent()
-        .map(Path::to_path_buf)
-        .ok_or("my binary has no directory")?;
+///
+/// Nothing is guessed from a directory's name. The profile is the one cargo named to
+/// course's build script (`release` for `cargo run --release`, `debug` for a plain `cargo
+/// run`); each executable is where cargo says it put it, in the `compiler-artifact` messages
+/// of `--message-format=json`, whatever the target directory, the target triple or a
+/// custom profile (built as the root profile it inherits from).
+fn build(package: &str, names: &[&str]) -> Result<HashMap<String, PathBuf>, String> {
     // Run directly rather than through `cargo run`: use the binaries beside us as they are.
     let Some(cargo) = std::env::var_os("CARGO") else {
-        return Ok(bin_dir);
+        let exe = std::env::current_exe().map_err(|e| format!("cannot find my own binary: {e}"))?;
+        let dir = exe.parent().ok_or("my binary has no directory")?;
+        return Ok(beside(dir, names));
     };
     let mut command = Command::new(cargo);
-    command.args(["build", "--quiet", "--package", package]);
+    // Rendered diagnostics go to stderr, as in a plain build; the messages come on stdout.
+    command.args([
+        "build",
+        "--quiet",
+        "--message-format=json-render-diagnostics",
+        "--package",
+        package,
+    ]);
     for name in names {
         command.args(["--bin", name]);
     }
-    if bin_dir.file_name().is_some_and(|name| name == "release") {
+    if PROFILE == "release" {
         command.arg("--release");
     }
-    let status = command
-        .status()
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
+    if !output.status.success() {
         return Err("building the examples failed (see cargo's messages above)".into());
     }
-    Ok(bin_dir)
+    let mut found = executables(&String::from_utf8_lossy(&output.stdout));
+    found.retain(|name, _| names.contains(&name.as_str()));
+    match names.iter().find(|name| !found.contains_key(**name)) {
+        Some(missing) => Err(format!("cargo built no executable named {missing}")),
+        None => Ok(found),
+    }
+}
+
+/// The executables of the binaries cargo built, by name, from its JSON messages: one object
+/// a line, a `compiler-artifact` per target built, its `executable` null for a library
+/// (cargo's reference, "External tools": "JSON messages").
+fn executables(messages: &str) -> HashMap<String, PathBuf> {
+    use tinyjson::JsonValue;
+    type Object = HashMap<String, JsonValue>;
+    fn text(object: &Object, key: &str) -> Option<String> {
+        object.get(key)?.get::<String>().cloned()
+    }
+    let mut found = HashMap::new();
+    for line in messages.lines() {
+        let Ok(message) = line.parse::<JsonValue>() else {
+            continue;
+        };
+        let Some(message) = message.get::<Object>() else {
+            continue;
+        };
+        let Some(target) = message.get("target").and_then(JsonValue::get::<Object>) else {
+            continue;
+        };
+        // Only the binaries asked for are built; the rest are libraries and build scripts.
+        let is_bin = target
+            .get("kind")
+            .and_then(JsonValue::get::<Vec<JsonValue>>)
+            .is_some_and(|kinds| {
+                kinds
+                    .iter()
+                    .any(|k| k.get::<String>().is_some_and(|k| k == "bin"))
+            });
+        if text(message, "reason").as_deref() != Some("compiler-artifact") || !is_bin {
+            continue;
+        }
+        if let (Some(name), Some(executable)) = (text(target, "name"), text(message, "executable"))
+        {
+            found.insert(name, PathBuf::from(executable));
+        }
+    }
+    found
 }
 
 fn killed_by_sigint(status: &ExitStatus) -> bool {
@@ -301,8 +393,15 @@ mod tests {
         Lesson::parse("lesson99", LIST).unwrap()
     }
 
-    fn args(list: &[&str]) -> Args {
-        Args::new(list.iter().map(|s| s.to_string()))
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    /// The tour of the test lesson with `list` as its arguments, its binaries in `dir`.
+    fn tour_in(dir: &Path, list: &[&str]) -> ExitCode {
+        let lesson = lesson();
+        let request = request(&lesson, args(list)).unwrap();
+        run(&lesson, dir, request, Some(dir.to_path_buf())).unwrap()
     }
 
     /// A directory of shell scripts standing in for the lesson's binaries. A child process
@@ -363,20 +462,32 @@ mod tests {
         let err = request(&lesson, args(&["--fast"])).unwrap_err();
         assert!(err.starts_with("unknown option `--fast`"), "{err}");
         let err = request(&lesson, args(&["--list=all"])).unwrap_err();
-        assert!(err.contains("takes no value"), "{err}");
+        assert_eq!(err, "`--list` takes no value");
+        let err = request(&lesson, args(&["-hx"])).unwrap_err();
+        assert_eq!(err, "`-h` takes no value");
+        for help in ["-h", "--help"] {
+            assert_eq!(request(&lesson, args(&[help])).unwrap(), Request::Help);
+        }
+        // The first flag ends the reading, as it always has.
+        assert_eq!(
+            request(&lesson, args(&["first", "--list", "nosuch"])).unwrap(),
+            Request::List
+        );
+        // After `--`, a flag is a word: here, no example's name.
+        let err = request(&lesson, args(&["--", "--list"])).unwrap_err();
+        assert!(err.starts_with("no example named `--list`"), "{err}");
+        let err = request(&lesson, args(&["-x"])).unwrap_err();
+        assert!(err.starts_with("unknown option `-x`"), "{err}");
+        use std::os::unix::ffi::OsStringExt;
+        let err = request(&lesson, vec![OsString::from_vec(vec![0xff])]).unwrap_err();
+        assert_eq!(err, "the argument \"\\xFF\" is not UTF-8 text");
     }
 
     #[test]
     fn one_failed_example_fails_the_tour_even_when_a_later_one_passes() {
         let dir = bin_dir("fail", &[("first", "exit 3"), ("second", "exit 0")]);
-        let code = run(&lesson(), &dir, args(&[]), Some(dir.clone())).unwrap();
-        let one = run(
-            &lesson(),
-            &dir,
-            args(&["first", "second"]),
-            Some(dir.clone()),
-        )
-        .unwrap();
+        let code = tour_in(&dir, &[]);
+        let one = tour_in(&dir, &["first", "second"]);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(code, ExitCode::FAILURE);
         assert_eq!(one, ExitCode::FAILURE);
@@ -385,7 +496,7 @@ mod tests {
     #[test]
     fn the_tour_passes_when_every_example_does() {
         let dir = bin_dir("pass", &[("first", "exit 0"), ("second", "exit 0")]);
-        let code = run(&lesson(), &dir, args(&[]), Some(dir.clone())).unwrap();
+        let code = tour_in(&dir, &[]);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(code, ExitCode::SUCCESS);
     }
@@ -393,9 +504,34 @@ mod tests {
     #[test]
     fn ctrl_c_in_an_example_ends_the_tour_with_130() {
         let dir = bin_dir("int", &[("first", "kill -INT $$"), ("second", "exit 0")]);
-        let code = run(&lesson(), &dir, args(&[]), Some(dir.clone())).unwrap();
+        let code = tour_in(&dir, &[]);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(code, ExitCode::from(130));
+    }
+
+    #[test]
+    fn the_executables_are_where_cargo_says() {
+        // Lines of `cargo build --message-format=json-render-diagnostics`, shortened.
+        let messages = [
+            r#"{"reason":"build-script-executed","package_id":"path+file:///w/course#0.1.0","out_dir":"/t/debug/build/course-1/out"}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/course#0.1.0","target":{"kind":["lib"],"crate_types":["lib"],"name":"course"},"filenames":["/t/debug/deps/libcourse-1.rlib"],"executable":null,"fresh":false}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/lesson99#0.1.0","target":{"kind":["bin"],"crate_types":["bin"],"name":"first"},"filenames":["/t/x86_64-unknown-linux-gnu/custom/first"],"executable":"/t/x86_64-unknown-linux-gnu/custom/first","fresh":true}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"second \"quoted\" \u00e9"},"executable":"/t/release/second"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        let found = executables(&messages);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found["first"],
+            Path::new("/t/x86_64-unknown-linux-gnu/custom/first")
+        );
+        assert_eq!(found["second \"quoted\" é"], Path::new("/t/release/second"));
+    }
+
+    #[test]
+    fn the_profile_is_one_cargo_names() {
+        assert!(["debug", "release"].contains(&PROFILE), "{PROFILE}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `cargo xtask`: the project's own tools.
+//! `cargo xtask`: the project's own tools. `cargo xtask --help` lists them and
+//! `cargo xtask help COMMAND` shows each one's forms (clap writes both from cli.rs).
 //!
 //! - `cargo xtask verify [FILTER...] [--list] [--jobs N]`: run every example (or those of the
 //!   lessons and examples named) and check each against `lessonNN/expected/<example>.txt`.
@@ -19,43 +20,23 @@
 //! - `cargo xtask bench [SECTION...] [--quick]`: the lesson libraries against std, crates and
 //!   CPython (the `bench` crate).
 //!
-//! Bad use gets one line saying what to do, and exit status 2.
+//! Exit status: 0 passed, 1 failed (a check, or the work: an unreadable file, cargo not
+//! started), 2 bad use (one line saying what to do), 130 interrupted.
 
 mod book;
+mod cli;
 mod cmd;
+mod error;
 mod project;
 mod session;
 
 use checker::run::interrupt;
+use cli::Command;
 use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, verify};
-use course::args::{Arg, Args};
+use error::Error;
+use session::Status;
+use std::ffi::OsString;
 use std::process::ExitCode;
-
-const USAGE: &str = "usage: cargo xtask verify [LESSON|EXAMPLE...] [--list] [--jobs N]
-       cargo xtask verify --breaks [LESSON|EXAMPLE...] [--jobs N]
-       cargo xtask verify --explain EXAMPLE
-       cargo xtask verify --exercises [LESSON...] [--jobs N]
-       cargo xtask check LESSON
-       cargo xtask progress
-       cargo xtask lint
-       cargo xtask readme
-       cargo xtask book [--open | --check]
-       cargo xtask models
-       cargo xtask mutants [CARGO-MUTANTS ARGS...]
-       cargo xtask bench [SECTION...] [--quick]
-
-verify            runs every example and checks it against its expected file (xtask/README.md)
-verify --breaks   applies each example's breaks in a scratch copy; each must turn verify red
-verify --explain  says what each check of an example proves and which break it catches
-verify --exercises  requires each exercise's solution to pass and the exercise as shipped to fail
-check             checks your lessonNN/exercise.rs and says what is still missing
-progress          checks every exercise: how many are done, and the next one
-lint              checks that each lesson's examples.txt, src/bin, expected and break files and README agree
-readme            writes each lesson README's examples table from its examples.txt
-book              builds the course as an mdBook (target/book/html); --open opens it, --check opens every page in headless Chromium
-models            model-checks the lesson libraries with shuttle (exhaustively or by sampling)
-mutants           runs cargo-mutants over the lesson libraries (their tests must catch each mutant)
-bench             measures the lesson libraries against std, parking_lot, crossbeam, threadpool, rayon and CPython";
 
 /// How many examples verify, `--exercises` and the book run at once unless told: four per
 /// core. Examples mostly sleep, and those that compute compare like with like in the same
@@ -72,209 +53,205 @@ fn default_jobs() -> usize {
 const BREAK_JOBS: usize = 64;
 
 fn main() -> ExitCode {
-    match Args::from_env().and_then(run) {
-        Ok(session::Status::Passed) => ExitCode::SUCCESS,
-        Ok(session::Status::Failed) => ExitCode::FAILURE,
-        Ok(session::Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
-        Err(message) => {
-            eprintln!("xtask: {message}");
-            ExitCode::from(2)
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let outcome = match cli::parse(&args) {
+        Ok(cli) => run(cli.command),
+        // `--help` and `help`, asked for: clap's text, on stdout.
+        Err(help) if !help.use_stderr() => {
+            print!("{}", help.render());
+            return ExitCode::SUCCESS;
         }
-    }
-}
-
-fn run(mut args: Args) -> Result<session::Status, String> {
-    let command = match args.next_arg()? {
-        Some(Arg::Word(command)) => command,
-        Some(Arg::Option(flag)) if flag == "-h" || flag == "--help" => "help".into(),
-        Some(Arg::Option(flag)) => {
-            return Err(format!(
-                "unknown option `{flag}`; name a command first, e.g. `cargo xtask verify` (`cargo xtask help`)"
-            ));
-        }
-        None => {
-            return Err(
-                "no command given; use `cargo xtask verify` or `cargo xtask lint` (`cargo xtask help`)"
-                    .into(),
-            );
-        }
+        Err(error) => Err(Error::Usage(cli::one_line(
+            error,
+            args.get(1..).unwrap_or_default(),
+        ))),
     };
-    match command.as_str() {
-        "verify" => {
-            let options = verify_options(args)?;
+    match outcome {
+        Ok(Status::Passed) => ExitCode::SUCCESS,
+        Ok(Status::Failed) => ExitCode::FAILURE,
+        Ok(Status::Interrupted) => ExitCode::from(interrupt::EXIT_STATUS),
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+/// Carries out the command. The commands' own errors are still `String`s: `Error::from`
+/// tells bad use from failed work by their wording.
+fn run(command: Command) -> Result<Status, Error> {
+    Ok(match command {
+        Command::Verify(args) => {
+            let options = verify_options(args);
             if options.exercises {
-                exercises::verify_exercises(&options.filters, options.jobs)
+                exercises::verify_exercises(&options.filters, options.jobs)?
             } else if let Some(example) = &options.explain {
-                explain::explain(example).map(|()| session::Status::Passed)
+                explain::explain(example)?;
+                Status::Passed
             } else if options.breaks {
-                breaking::verify_breaks(&options)
+                breaking::verify_breaks(&options)?
             } else {
-                verify::verify(&options)
+                verify::verify(&options)?
             }
         }
-        "check" => match words(args, "check")?.as_slice() {
-            [lesson] => exercises::check(lesson),
-            _ => Err("`check` takes one lesson, e.g. `cargo xtask check lesson04`".into()),
-        },
-        "progress" => {
-            no_arguments(args, "progress")?;
-            exercises::progress()
+        Command::Check { lesson } => exercises::check(&lesson)?,
+        Command::Progress => exercises::progress()?,
+        Command::Lint => lint::lint()?,
+        Command::Readme => readme::write_all()?,
+        Command::Book { open, check } => {
+            let after = if open {
+                book::After::Open
+            } else if check {
+                book::After::Check
+            } else {
+                book::After::Nothing
+            };
+            book::book(after, default_jobs())?
         }
-        "lint" => {
-            no_arguments(args, "lint")?;
-            lint::lint()
-        }
-        "book" => {
-            let mut after = book::After::Nothing;
-            while let Some(arg) = args.next_arg()? {
-                after = match arg {
-                    Arg::Option(flag) if flag == "--open" && after == book::After::Nothing => {
-                        book::After::Open
-                    }
-                    Arg::Option(flag) if flag == "--check" && after == book::After::Nothing => {
-                        book::After::Check
-                    }
-                    Arg::Option(flag) if flag == "--open" || flag == "--check" => {
-                        return Err("use one of --open and --check at a time".into());
-                    }
-                    Arg::Option(flag) => {
-                        return Err(format!(
-                            "unknown option `{flag}` for book; use --open or --check"
-                        ));
-                    }
-                    Arg::Word(word) => {
-                        return Err(format!("`book` takes no lesson or example, got `{word}`"));
-                    }
-                };
-            }
-            book::book(after, default_jobs())
-        }
-        "readme" => {
-            no_arguments(args, "readme")?;
-            readme::write_all()
-        }
-        "models" => {
-            no_arguments(args, "models")?;
-            libraries::models()
-        }
-        "mutants" => libraries::mutants(&args.remaining()?),
-        "bench" => libraries::bench(&args.remaining()?),
-        "help" => {
-            no_arguments(args, "help")?;
-            println!("{USAGE}");
-            Ok(session::Status::Passed)
-        }
-        other => Err(format!(
-            "unknown command `{other}`; use `verify`, `check`, `progress`, `lint`, `readme`, `book`, `models`, `mutants` or `bench` (`cargo xtask help`)"
-        )),
-    }
+        Command::Models => libraries::models()?,
+        Command::Mutants { args } => libraries::mutants(&args)?,
+        Command::Bench { args } => libraries::bench(&args)?,
+    })
 }
 
-/// The remaining arguments, which must all be words.
-fn words(mut args: Args, command: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    while let Some(arg) = args.next_arg()? {
-        match arg {
-            Arg::Word(word) => words.push(word),
-            Arg::Option(flag) => {
-                return Err(format!(
-                    "unknown option `{flag}` for {command} (`cargo xtask help`)"
-                ));
-            }
-        }
-    }
-    Ok(words)
-}
-
-fn no_arguments(args: Args, command: &str) -> Result<(), String> {
-    match words(args, command)?.first() {
-        Some(extra) => Err(format!("`{command}` takes no arguments, got `{extra}`")),
-        None => Ok(()),
-    }
-}
-
-fn verify_options(mut args: Args) -> Result<verify::Options, String> {
-    let mut options = verify::Options::default();
-    let mut jobs = None;
-    while let Some(arg) = args.next_arg()? {
-        let flag = match arg {
-            Arg::Word(filter) => {
-                options.filters.push(filter);
-                continue;
-            }
-            Arg::Option(flag) => flag,
-        };
-        match flag.as_str() {
-            "--list" => options.list = true,
-            "--breaks" => options.breaks = true,
-            "--exercises" => options.exercises = true,
-            "--explain" => {
-                let example = args
-                    .value("--explain")
-                    .map_err(|_| "`--explain` needs an example, e.g. `--explain semaphore`")?;
-                options.explain = Some(example);
-            }
-            "--jobs" | "-j" => jobs = Some(args.number(&flag, 1..=256)?),
-            _ => {
-                return Err(format!(
-                    "unknown option `{flag}` for verify; use --list, --jobs N, --breaks, --exercises or --explain EXAMPLE (`cargo xtask help`)"
-                ));
-            }
-        }
-    }
-    let modes = [
-        options.list,
-        options.breaks,
-        options.explain.is_some(),
-        options.exercises,
-    ];
-    if modes.iter().filter(|m| **m).count() > 1 {
-        return Err("use one of --list, --breaks, --explain and --exercises at a time".into());
-    }
-    if options.explain.is_some() && !options.filters.is_empty() {
-        return Err("`--explain` takes one example and no other filter".into());
-    }
-    options.jobs = jobs.unwrap_or(if options.breaks {
+/// verify's options as its commands take them; clap has already refused two modes at once.
+fn verify_options(args: cli::Verify) -> verify::Options {
+    let cli::Verify {
+        filters,
+        mode,
+        jobs,
+    } = args;
+    let jobs = jobs.unwrap_or(if mode.breaks {
         BREAK_JOBS
     } else {
         default_jobs()
     });
-    Ok(options)
+    verify::Options {
+        filters,
+        list: mode.list,
+        jobs,
+        breaks: mode.breaks,
+        explain: mode.explain,
+        exercises: mode.exercises,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Args {
-        Args::new(list.iter().map(|s| s.to_string()))
+    /// What `cargo xtask <list>` does, up to the command's own work.
+    fn outcome(list: &[&str]) -> Result<Status, Error> {
+        let args = command_line(list);
+        match cli::parse(&args) {
+            Ok(cli) => run(cli.command),
+            Err(error) => Err(Error::Usage(cli::one_line(
+                error,
+                args.get(1..).unwrap_or_default(),
+            ))),
+        }
+    }
+
+    /// `list` as the program's arguments, after its name.
+    fn command_line(list: &[&str]) -> Vec<OsString> {
+        std::iter::once("xtask")
+            .chain(list.iter().copied())
+            .map(OsString::from)
+            .collect()
+    }
+
+    fn options(list: &[&str]) -> verify::Options {
+        let mut args = vec!["verify"];
+        args.extend_from_slice(list);
+        match cli::parse(&command_line(&args)).unwrap().command {
+            Command::Verify(args) => verify_options(args),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn bad_use_is_an_error_that_says_what_to_do() {
-        let err = |list: &[&str]| run(args(list)).unwrap_err();
-        assert!(err(&[]).starts_with("no command given"));
-        assert!(err(&["frobnicate"]).starts_with("unknown command `frobnicate`"));
-        assert!(err(&["--fast"]).starts_with("unknown option `--fast`"));
-        assert!(err(&["verify", "--fast"]).starts_with("unknown option `--fast`"));
-        assert!(err(&["verify", "--jobs"]).contains("needs a value"));
-        assert!(err(&["verify", "--jobs", "0"]).contains("from 1 to 256"));
-        assert!(err(&["verify", "--list=yes"]).contains("takes no value"));
+        let err = |list: &[&str]| match outcome(list) {
+            Err(Error::Usage(message)) => message,
+            other => panic!("{list:?}: {other:?}"),
+        };
+        let commands = "the commands are verify, check, progress, lint, readme, book, models, mutants, bench (`cargo xtask help` says what each does)";
+        assert_eq!(err(&[]), format!("no command given; {commands}"));
+        assert_eq!(
+            err(&["frobnicate"]),
+            format!("unrecognized subcommand 'frobnicate'; {commands}")
+        );
+        assert_eq!(
+            err(&["verfy"]),
+            format!(
+                "unrecognized subcommand 'verfy'; a similar subcommand exists: 'verify'; {commands}"
+            )
+        );
+        assert_eq!(
+            err(&["--fast"]),
+            format!("unexpected argument '--fast' found; {commands}")
+        );
+        let verify_help = "`cargo xtask help verify` shows its forms";
+        assert_eq!(
+            err(&["verify", "--fast"]),
+            format!("unexpected argument '--fast' found; {verify_help}")
+        );
+        assert_eq!(
+            err(&["verify", "--lst"]),
+            format!(
+                "unexpected argument '--lst' found; a similar argument exists: '--list'; {verify_help}"
+            )
+        );
+        assert!(err(&["verify", "--jobs"]).starts_with("a value is required for '--jobs <N>'"));
+        assert!(err(&["verify", "--jobs", "0"]).contains("0 is not in 1..=256"));
+        assert!(err(&["verify", "-jx"]).starts_with("invalid value 'x' for '--jobs <N>'"));
+        assert!(err(&["verify", "--list=yes"]).starts_with("unexpected value 'yes' for '--list'"));
         assert!(err(&["verify", "nosuch"]).starts_with("no lesson or example named `nosuch`"));
-        assert!(err(&["lint", "extra"]).contains("takes no arguments"));
-        assert!(err(&["progress", "--all"]).contains("unknown option `--all`"));
-        assert!(err(&["book", "--serve"]).contains("unknown option `--serve`"));
-        assert!(err(&["book", "--open", "--check"]).contains("one of --open and --check"));
-        assert!(err(&["book", "lesson04"]).contains("takes no lesson"));
-        assert!(err(&["check"]).contains("takes one lesson"));
-        assert!(err(&["check", "lesson04", "lesson05"]).contains("takes one lesson"));
+        assert!(err(&["lint", "extra"]).starts_with("unexpected argument 'extra' found"));
+        assert!(err(&["progress", "--all"]).starts_with("unexpected argument '--all' found"));
+        assert!(err(&["book", "--serve"]).starts_with("unexpected argument '--serve' found"));
+        assert!(
+            err(&["book", "--open", "--check"])
+                .starts_with("the argument '--open' cannot be used with '--check'")
+        );
+        assert!(err(&["book", "lesson04"]).starts_with("unexpected argument 'lesson04' found"));
+        assert!(
+            err(&["check"])
+                .starts_with("the following required arguments were not provided: <LESSON>")
+        );
+        assert!(
+            err(&["check", "lesson04", "lesson05"]).starts_with("unexpected argument 'lesson05'")
+        );
         assert!(err(&["check", "lesson99"]).starts_with("no exercise for `lesson99`"));
-        assert!(err(&["verify", "--explain"]).contains("needs an example"));
-        assert!(err(&["verify", "--explain", "nosuch"]).contains("no example named `nosuch`"));
-        assert!(err(&["verify", "--breaks", "--list"]).contains("one of --list"));
-        assert!(err(&["verify", "--exercises", "--breaks"]).contains("one of --list"));
+        assert!(
+            err(&["verify", "--explain"])
+                .starts_with("a value is required for '--explain <EXAMPLE>'")
+        );
+        assert!(err(&["verify", "--explain", "nosuch"]).starts_with("no example named `nosuch`"));
+        assert!(
+            err(&["verify", "--explain", "semaphore", "lesson04"]).starts_with(
+                "the argument '--explain <EXAMPLE>' cannot be used with '[LESSON|EXAMPLE]...'"
+            )
+        );
+        // verify's modes, two at once, in either order.
+        for (first, second) in [
+            ("--breaks", "--list"),
+            ("--exercises", "--breaks"),
+            ("--list", "--exercises"),
+        ] {
+            assert_eq!(
+                err(&["verify", first, second]),
+                format!("the argument '{first}' cannot be used with '{second}'; {verify_help}")
+            );
+        }
+        assert!(
+            err(&["verify", "--exercises", "--explain", "semaphore"]).starts_with(
+                "the argument '--exercises' cannot be used with '--explain <EXAMPLE>'"
+            )
+        );
         assert!(err(&["verify", "--breaks", "nosuch"]).starts_with("no lesson or example named"));
         assert!(err(&["verify", "--exercises", "lesson99"]).starts_with("no exercise for"));
+        assert!(err(&["help", "nosuch"]).starts_with("unrecognized subcommand 'nosuch'"));
     }
 
     #[test]
@@ -283,20 +260,87 @@ mod tests {
             let mut list = vec!["lesson02"];
             list.extend_from_slice(jobs);
             list.extend(["semaphore", "--list"]);
-            let options = verify_options(args(&list)).unwrap();
+            let options = options(&list);
             assert_eq!(options.filters, ["lesson02", "semaphore"]);
             assert_eq!(options.jobs, 4, "{jobs:?}");
             assert!(options.list);
         }
-        let options = verify_options(args(&["--explain=semaphore"])).unwrap();
-        assert_eq!(options.explain.as_deref(), Some("semaphore"));
-        // Unless told, verify runs four examples per core; --breaks a round's all at once.
-        assert_eq!(verify_options(args(&[])).unwrap().jobs, default_jobs());
-        assert!(default_jobs() >= 4);
         assert_eq!(
-            verify_options(args(&["--breaks"])).unwrap().jobs,
-            BREAK_JOBS
+            options(&["--explain=semaphore"]).explain.as_deref(),
+            Some("semaphore")
         );
-        assert_eq!(verify_options(args(&["--breaks", "-j2"])).unwrap().jobs, 2);
+        assert!(options(&["--exercises", "lesson04"]).exercises);
+        // Unless told, verify runs four examples per core; --breaks a round's all at once.
+        assert_eq!(options(&[]).jobs, default_jobs());
+        assert!(default_jobs() >= 4);
+        let breaks = options(&["--breaks"]);
+        assert!(breaks.breaks && !breaks.list && !breaks.exercises && breaks.explain.is_none());
+        assert_eq!(breaks.jobs, BREAK_JOBS);
+        assert_eq!(options(&["--breaks", "-j2"]).jobs, 2);
+        // An option given twice takes its last value; filters add up.
+        let twice = options(&[
+            "--list", "-j2", "lesson01", "--list", "--jobs=3", "lesson02",
+        ]);
+        assert_eq!((twice.list, twice.jobs), (true, 3));
+        assert_eq!(twice.filters, ["lesson01", "lesson02"]);
+    }
+
+    #[test]
+    fn mutants_and_bench_hand_on_their_arguments_untouched() {
+        for (list, expected) in [
+            (&["mutants"][..], &[][..]),
+            (
+                &["mutants", "--list", "--file", "x.rs"],
+                &["--list", "--file", "x.rs"],
+            ),
+            (&["mutants", "--help"], &["--help"]),
+            (
+                &["mutants", "--", "--test-threads=1"],
+                &["--", "--test-threads=1"],
+            ),
+            (&["mutants", "--list", "--", "-x"], &["--list", "--", "-x"]),
+            (&["bench", "--"], &["--"]),
+            (&["bench", "lock", "--quick"], &["lock", "--quick"]),
+            (&["bench", "-h", "queue"], &["-h", "queue"]),
+        ] {
+            let handed = match cli::parse(&command_line(list)).unwrap().command {
+                Command::Mutants { args } | Command::Bench { args } => args,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(handed, expected, "{list:?}");
+        }
+    }
+
+    #[test]
+    fn help_is_generated_for_every_command() {
+        let help = |list: &[&str]| match cli::parse(&command_line(list)) {
+            Err(help) if !help.use_stderr() => help.render().to_string(),
+            other => panic!("{list:?}: {other:?}"),
+        };
+        let top = help(&["--help"]);
+        assert!(top.contains("Usage: cargo xtask <COMMAND>"), "{top}");
+        for command in [
+            "verify", "check", "progress", "lint", "readme", "book", "models", "mutants", "bench",
+        ] {
+            assert!(top.contains(&format!("\n  {command} ")), "{command}: {top}");
+        }
+        let verify = help(&["help", "verify"]);
+        assert!(
+            verify.contains("Usage: cargo xtask verify [OPTIONS] [LESSON|EXAMPLE]..."),
+            "{verify}"
+        );
+        for option in [
+            "--list",
+            "--breaks",
+            "--explain <EXAMPLE>",
+            "--exercises",
+            "-j, --jobs <N>",
+        ] {
+            assert!(verify.contains(option), "{option}: {verify}");
+        }
+        assert_eq!(
+            help(&["verify", "-h"]).lines().next(),
+            verify.lines().next()
+        );
     }
 }
