@@ -3,7 +3,7 @@
 
 use crate::project;
 use checker::report::Mark;
-use checker::run::{self, Outcome, interrupt};
+use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -262,7 +262,7 @@ impl Session {
                         Event::NotStarted(task.data)
                     } else {
                         match run::run(&task.program, &dir, &task.plan, stop) {
-                            Ok(outcome) if outcome.interrupted => {
+                            Ok(outcome) if outcome.stopped_by == StoppedBy::Interrupt => {
                                 Event::CutShort(task.data, outcome)
                             }
                             Ok(outcome) => Event::Finished(task.data, outcome),

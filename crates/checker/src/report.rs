@@ -170,7 +170,7 @@ pub fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Ended;
+    use crate::run::{Ended, StoppedBy};
     use crate::spec;
 
     fn items(text: &str) -> Vec<Item> {
@@ -267,8 +267,7 @@ mod tests {
             stderr_cut: Default::default(),
             ended: Ended::Code(0),
             elapsed: Duration::from_millis(2),
-            timed_out: false,
-            interrupted: false,
+            stopped_by: StoppedBy::ItsEnd,
             leftovers: Vec::new(),
         };
         let failures = vec![Failure {

@@ -9,7 +9,7 @@
 use checker::judge;
 use checker::output::{Cut, Line, printable};
 use checker::report::{self, Mark};
-use checker::run::{Ended, Outcome};
+use checker::run::{Ended, Outcome, StoppedBy};
 use checker::spec;
 use expect_test::expect_file;
 use std::io::IsTerminal;
@@ -55,8 +55,7 @@ fn exited(stdout: &[(f64, &str)], elapsed: f64) -> Outcome {
         stderr_cut: Cut::default(),
         ended: Ended::Code(0),
         elapsed: Duration::from_secs_f64(elapsed),
-        timed_out: false,
-        interrupted: false,
+        stopped_by: StoppedBy::ItsEnd,
         leftovers: Vec::new(),
     }
 }
@@ -67,7 +66,7 @@ fn exited(stdout: &[(f64, &str)], elapsed: f64) -> Outcome {
 fn verify_text(expected: &str, outcome: &Outcome) -> String {
     let file = "lesson99/expected/example.txt";
     let spec = spec::parse(file, expected).unwrap();
-    let (mark, details) = if outcome.interrupted {
+    let (mark, details) = if outcome.stopped_by == StoppedBy::Interrupt {
         (Mark::Interrupted, String::new())
     } else {
         let failures = judge::judge(&spec, file, outcome);
@@ -201,7 +200,7 @@ fn a_run_past_its_deadline() {
             ],
             2.0,
         );
-        run.timed_out = true;
+        run.stopped_by = StoppedBy::Deadline;
         run.ended = Ended::Signal(9);
         let expected = format!("[run]\ndeadline 2\n{THREADS}");
         expect_file!["snapshots/deadline.txt"].assert_eq(&verify_text(&expected, &run));
@@ -246,7 +245,7 @@ fn a_cut_stream_with_huge_and_non_utf8_lines() {
 fn an_interrupted_run() {
     if in_a_pipe("an_interrupted_run") {
         let mut run = exited(&[(0.001, "Main: starting 3 threads")], 0.4);
-        run.interrupted = true;
+        run.stopped_by = StoppedBy::Interrupt;
         run.ended = Ended::Signal(9);
         expect_file!["snapshots/interrupted.txt"].assert_eq(&verify_text(THREADS, &run));
     }

@@ -595,8 +595,7 @@ mod tests {
             stderr_cut: Default::default(),
             ended: checker::run::Ended::Code(0),
             elapsed: Duration::from_millis(10),
-            timed_out: false,
-            interrupted: false,
+            stopped_by: checker::run::StoppedBy::ItsEnd,
             leftovers: Vec::new(),
         };
         judge(&c, &outcome)

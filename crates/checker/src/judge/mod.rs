@@ -4,7 +4,7 @@
 pub mod matcher;
 
 use crate::output::{self, Line};
-use crate::run::{Ended, Outcome};
+use crate::run::{Ended, Outcome, StoppedBy};
 use crate::spec::Spec;
 use crate::spec::checks::{CheckId, Evidence};
 
@@ -70,7 +70,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
     let mut failures = Vec::new();
     let mut fail =
         |what: String, why: String, reason: Reason| failures.push(Failure { what, why, reason });
-    if outcome.timed_out {
+    if outcome.stopped_by == StoppedBy::Deadline {
         fail(
             "deadline".into(),
             format!(
@@ -90,7 +90,7 @@ pub fn judge(spec: &Spec, file: &str, outcome: &Outcome) -> Vec<Failure> {
             Reason::CleanUp,
         );
     }
-    if !outcome.timed_out && outcome.ended != Ended::Code(spec.run.exit) {
+    if outcome.stopped_by != StoppedBy::Deadline && outcome.ended != Ended::Code(spec.run.exit) {
         let how = match outcome.ended {
             Ended::Code(code) => format!("exit status {code}"),
             Ended::Signal(signal) => format!("killed by signal {signal}"),
@@ -204,8 +204,7 @@ mod tests {
             stderr_cut: Default::default(),
             ended: Ended::Code(0),
             elapsed: Duration::from_secs_f64(elapsed),
-            timed_out: false,
-            interrupted: false,
+            stopped_by: StoppedBy::ItsEnd,
             leftovers: Vec::new(),
         }
     }
@@ -312,7 +311,7 @@ mod tests {
         assert!(found[1].why.contains("exit status 101"));
 
         let mut hung = outcome(&[], 20.0);
-        hung.timed_out = true;
+        hung.stopped_by = StoppedBy::Deadline;
         hung.ended = Ended::Signal(9);
         let found = failures("", &hung);
         assert_eq!(

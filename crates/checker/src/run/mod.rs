@@ -49,6 +49,17 @@ pub enum Ended {
     Signal(i32),
 }
 
+/// What stopped a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoppedBy {
+    /// The program ended by itself (whatever its exit status).
+    ItsEnd,
+    /// The deadline passed, and its processes were killed.
+    Deadline,
+    /// verify was interrupted (Ctrl-C, SIGTERM) while it ran, and killed its processes.
+    Interrupt,
+}
+
 /// Everything verify saw of one run.
 #[derive(Debug)]
 pub struct Outcome {
@@ -60,11 +71,9 @@ pub struct Outcome {
     pub stderr_cut: Cut,
     pub ended: Ended,
     pub elapsed: Duration,
-    /// The deadline passed and the example's processes were killed.
-    pub timed_out: bool,
-    /// verify was interrupted (Ctrl-C, SIGTERM) while the example ran, and killed its
-    /// processes.
-    pub interrupted: bool,
+    /// What stopped it: its own end, or its processes killed at the deadline or on an
+    /// interrupt.
+    pub stopped_by: StoppedBy,
     /// Processes the example left alive after it exited: `pid (name)`.
     pub leftovers: Vec<String>,
 }
@@ -173,7 +182,7 @@ pub fn run(
         exit: None,
         gone: false,
     };
-    let (timed_out, interrupted) = run.watch(plan, start, stop);
+    let stopped_by = run.watch(plan, start, stop);
     let Some((raw, elapsed)) = run.exit else {
         // Only a program that killed its own reaper gets here. Its orphans are now verify's
         // (a subreaper too): its group, at least, is killed.
@@ -199,8 +208,7 @@ pub fn run(
         stderr_cut: run.cuts[1].unwrap_or_default(),
         ended,
         elapsed,
-        timed_out,
-        interrupted,
+        stopped_by,
         leftovers,
     })
 }
@@ -223,8 +231,8 @@ struct Run {
 
 impl Run {
     /// Until the example exits: delivers the planned signal, and kills the tree at the
-    /// deadline or when `stop` is raised. Returns (timed out, interrupted).
-    fn watch(&mut self, plan: &RunSpec, start: Instant, stop: &AtomicBool) -> (bool, bool) {
+    /// deadline or when `stop` is raised, whichever comes first. Returns what stopped it.
+    fn watch(&mut self, plan: &RunSpec, start: Instant, stop: &AtomicBool) -> StoppedBy {
         let mut signal_at = match &plan.signal {
             Some(s) => match s.when {
                 SignalWhen::At(seconds) => Some(Duration::from_secs_f64(seconds)),
@@ -232,16 +240,18 @@ impl Run {
             },
             None => None,
         };
-        let (mut signal_sent, mut timed_out, mut interrupted) = (false, false, false);
+        let mut signal_sent = false;
+        let mut stopped_by = StoppedBy::ItsEnd;
         while self.exit.is_none() && !self.gone {
             let now = start.elapsed();
-            if now >= plan.deadline && !timed_out && self.still_running() {
-                timed_out = true;
-                self.kill_tree();
-            }
-            if stop.load(Ordering::SeqCst) && !interrupted && !timed_out && self.still_running() {
-                interrupted = true;
-                self.kill_tree();
+            if stopped_by == StoppedBy::ItsEnd && self.still_running() {
+                if now >= plan.deadline {
+                    stopped_by = StoppedBy::Deadline;
+                    self.kill_tree();
+                } else if stop.load(Ordering::SeqCst) {
+                    stopped_by = StoppedBy::Interrupt;
+                    self.kill_tree();
+                }
             }
             if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
                 && !signal_sent
@@ -269,7 +279,7 @@ impl Run {
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        (timed_out, interrupted)
+        stopped_by
     }
 
     /// Whether the example has not exited, as far as the events already sent say: an example
@@ -727,7 +737,7 @@ mod tests {
         assert!(outcome.stdout[1].at >= Duration::from_millis(300));
         assert!(outcome.stdout[0].at < Duration::from_millis(300));
         assert!(outcome.elapsed >= Duration::from_millis(300));
-        assert!(!outcome.timed_out && outcome.leftovers.is_empty());
+        assert!(outcome.stopped_by == StoppedBy::ItsEnd && outcome.leftovers.is_empty());
     }
 
     #[test]
@@ -738,7 +748,7 @@ mod tests {
         };
         let started = Instant::now();
         let outcome = sh("echo started; sleep 30 & sleep 30; echo never", plan);
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert_eq!(outcome.ended, Ended::Signal(9));
         assert_eq!(texts(&outcome.stdout), ["started"]);
         assert!(
@@ -907,7 +917,7 @@ mod hostile {
     #[test]
     fn endless_output_is_kept_in_part_and_counted() {
         let (outcome, took) = sh("endless", "yes spam", 1.0);
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert!(took < Duration::from_secs(5), "took {took:?}");
         assert_eq!(outcome.stdout.len(), output::KEPT_LINES);
         assert!(outcome.stdout.iter().all(|l| l.text == "spam"));
@@ -922,7 +932,7 @@ mod hostile {
     #[test]
     fn one_endless_line_is_kept_to_its_first_bytes() {
         let (outcome, took) = sh("endless-line", "yes | tr -d '\\n'", 1.0);
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert!(took < Duration::from_secs(5), "took {took:?}");
         assert_eq!(outcome.stdout.len(), 1);
         let text = &outcome.stdout[0].text;
@@ -969,7 +979,7 @@ mod hostile {
             "echo before; exec >&- 2>&-; while :; do :; done",
             1.0,
         );
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert_eq!(outcome.ended, Ended::Signal(9));
         assert_eq!(outcome.stdout.len(), 1);
         assert!(took < Duration::from_secs(5), "took {took:?}");
@@ -994,7 +1004,7 @@ mod hostile {
         let started = Instant::now();
         let outcome = run(&program, &dir, &plan, &AtomicBool::new(false)).unwrap();
         let _ = std::fs::remove_file(&program);
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "{:?}",
@@ -1030,7 +1040,7 @@ mod hostile {
             &format!("setsid sh -c 'sleep {marker} &'; sleep 30"),
             0.5,
         );
-        assert!(outcome.timed_out);
+        assert_eq!(outcome.stopped_by, StoppedBy::Deadline);
         assert!(took < Duration::from_secs(5), "took {took:?}");
         assert_eq!(alive(&marker), Vec::<i32>::new());
     }
