@@ -32,6 +32,7 @@ mod session;
 
 use checker::run::interrupt;
 use cli::Command;
+use cmd::verify::Mode;
 use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, verify};
 use error::Error;
 use session::Status;
@@ -83,15 +84,14 @@ fn run(command: Command) -> Result<Status, Error> {
     Ok(match command {
         Command::Verify(args) => {
             let options = verify_options(args);
-            if options.exercises {
-                exercises::verify_exercises(&options.filters, options.jobs)?
-            } else if let Some(example) = &options.explain {
-                explain::explain(example)?;
-                Status::Passed
-            } else if options.breaks {
-                breaking::verify_breaks(&options)?
-            } else {
-                verify::verify(&options)?
+            match &options.mode {
+                Mode::Exercises => exercises::verify_exercises(&options.filters, options.jobs)?,
+                Mode::Explain(example) => {
+                    explain::explain(example)?;
+                    Status::Passed
+                }
+                Mode::Breaks => breaking::verify_breaks(&options)?,
+                Mode::Run | Mode::List => verify::verify(&options)?,
             }
         }
         Command::Check { lesson } => exercises::check(&lesson)?,
@@ -126,13 +126,21 @@ fn verify_options(args: cli::Verify) -> verify::Options {
     } else {
         default_jobs()
     });
+    let mode = if mode.list {
+        Mode::List
+    } else if mode.breaks {
+        Mode::Breaks
+    } else if let Some(example) = mode.explain {
+        Mode::Explain(example)
+    } else if mode.exercises {
+        Mode::Exercises
+    } else {
+        Mode::Run
+    };
     verify::Options {
         filters,
-        list: mode.list,
         jobs,
-        breaks: mode.breaks,
-        explain: mode.explain,
-        exercises: mode.exercises,
+        mode,
     }
 }
 
@@ -263,25 +271,26 @@ mod tests {
             let options = options(&list);
             assert_eq!(options.filters, ["lesson02", "semaphore"]);
             assert_eq!(options.jobs, 4, "{jobs:?}");
-            assert!(options.list);
+            assert_eq!(options.mode, Mode::List);
         }
         assert_eq!(
-            options(&["--explain=semaphore"]).explain.as_deref(),
-            Some("semaphore")
+            options(&["--explain=semaphore"]).mode,
+            Mode::Explain("semaphore".into())
         );
-        assert!(options(&["--exercises", "lesson04"]).exercises);
+        assert_eq!(options(&["--exercises", "lesson04"]).mode, Mode::Exercises);
+        assert_eq!(options(&["lesson04"]).mode, Mode::Run);
         // Unless told, verify runs four examples per core; --breaks a round's all at once.
         assert_eq!(options(&[]).jobs, default_jobs());
         assert!(default_jobs() >= 4);
         let breaks = options(&["--breaks"]);
-        assert!(breaks.breaks && !breaks.list && !breaks.exercises && breaks.explain.is_none());
+        assert_eq!(breaks.mode, Mode::Breaks);
         assert_eq!(breaks.jobs, BREAK_JOBS);
         assert_eq!(options(&["--breaks", "-j2"]).jobs, 2);
         // An option given twice takes its last value; filters add up.
         let twice = options(&[
             "--list", "-j2", "lesson01", "--list", "--jobs=3", "lesson02",
         ]);
-        assert_eq!((twice.list, twice.jobs), (true, 3));
+        assert_eq!((twice.mode, twice.jobs), (Mode::List, 3));
         assert_eq!(twice.filters, ["lesson01", "lesson02"]);
     }
 

@@ -10,24 +10,33 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// What the command line asked for.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Options {
     pub filters: Vec<String>,
-    pub list: bool,
     pub jobs: usize,
+    pub mode: Mode,
+}
+
+/// What verify does with the examples it picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Run each and judge it against its expected file.
+    Run,
+    /// `--list`: name them, run nothing.
+    List,
     /// `--breaks`: apply every break and require red.
-    pub breaks: bool,
+    Breaks,
     /// `--explain EXAMPLE`: say what the example's checks prove.
-    pub explain: Option<String>,
+    Explain(String),
     /// `--exercises`: solutions pass, exercises as shipped fail.
-    pub exercises: bool,
+    Exercises,
 }
 
 /// Runs verify; `Err` for bad use (exit 2).
 pub fn verify(options: &Options) -> Result<Status, String> {
     let root = project::root();
     let jobs = select(&root, &options.filters)?;
-    if options.list {
+    if options.mode == Mode::List {
         for job in &jobs {
             println!("{} {}", job.package, job.name);
         }
