@@ -7,7 +7,7 @@
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
 use crate::project;
-use crate::session::{self, Built, Status, Task};
+use crate::session::{self, Bin, Built, Status, Task};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::output;
 use checker::report::{self, Mark};
@@ -162,8 +162,8 @@ pub fn progress() -> Result<Status, String> {
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         match build_one(&root, exercise, Which::Exercise, false, stop)? {
-            Built::Yes => tasks.push(Task {
-                program: project::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
+            Built::Yes(built) => tasks.push(Task {
+                program: built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
                 plan: exercise.spec.run.clone(),
                 data: index,
             }),
@@ -221,23 +221,17 @@ fn build_one(
     loud: bool,
     stop: &AtomicBool,
 ) -> Result<Built, String> {
-    let selection = [
-        "--package".to_string(),
-        exercise.package.clone(),
-        "--bin".to_string(),
-        exercise.binary(which),
-    ];
-    session::build(root, &selection, None, !loud, stop)
+    let bin = Bin::new(&exercise.package, &exercise.binary(which));
+    session::build(root, &[bin], None, !loud, stop)
 }
 
 /// Builds the learner's exercise, showing cargo's messages, and runs it.
 fn judge(root: &Path, exercise: &Exercise, stop: &'static AtomicBool) -> Result<Judged, String> {
-    match build_one(root, exercise, Which::Exercise, true, stop)? {
-        Built::Yes => {}
+    let program = match build_one(root, exercise, Which::Exercise, true, stop)? {
+        Built::Yes(built) => built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
         Built::Failed(_) => return Ok(Judged::NoBuild),
         Built::Interrupted => return Ok(Judged::Interrupted),
-    }
-    let program = project::bin_dir(root)?.join(exercise.binary(Which::Exercise));
+    };
     let outcome = runner::run(&program, root, &exercise.spec.run, stop)?;
     if outcome.interrupted {
         return Ok(Judged::Interrupted);
@@ -329,28 +323,22 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     let mut selection = Vec::new();
     for exercise in &exercises {
         for which in [Which::Exercise, Which::Solution] {
-            selection.extend([
-                "--package".to_string(),
-                exercise.package.clone(),
-                "--bin".to_string(),
-                exercise.binary(which),
-            ]);
+            selection.push(Bin::new(&exercise.package, &exercise.binary(which)));
         }
     }
-    match session::build(&root, &selection, None, false, stop)? {
-        Built::Yes => {}
+    let built = match session::build(&root, &selection, None, false, stop)? {
+        Built::Yes(built) => built,
         Built::Interrupted => return Ok(Status::Interrupted),
         Built::Failed(_) => {
             eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
             return Ok(Status::Failed);
         }
-    }
+    };
     runner::become_subreaper()?;
-    let bin_dir = project::bin_dir(&root)?;
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         tasks.push(Task {
-            program: bin_dir.join(exercise.binary(Which::Solution)),
+            program: built.path(&exercise.package, &exercise.binary(Which::Solution))?,
             plan: exercise.spec.run.clone(),
             data: (index, Which::Solution),
         });
@@ -361,7 +349,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             );
         } else {
             tasks.push(Task {
-                program: bin_dir.join(exercise.binary(Which::Exercise)),
+                program: built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
                 plan: exercise.spec.run.clone(),
                 data: (index, Which::Exercise),
             });

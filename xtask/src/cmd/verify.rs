@@ -3,7 +3,9 @@
 //! the examples still running, reports them as interrupted, and ends with status 130.
 
 use crate::project;
-use crate::session::{Built, Job, Status, Task, binaries_of, build, run_parallel, select};
+use crate::session::{
+    Built, Executables, Job, Status, Task, binaries_of, build, run_parallel, select,
+};
 use checker::judge as verdict;
 use checker::report::{self, Mark};
 use checker::run::interrupt;
@@ -37,10 +39,11 @@ pub fn verify(options: &Options) -> Result<Status, String> {
     }
     interrupt::install()?;
     let stop = interrupt::flag();
+    let mut built = Executables::default();
     if !jobs.is_empty() {
         let jobs: Vec<&Job> = jobs.iter().collect();
         match build(&root, &binaries_of(&jobs), None, false, stop)? {
-            Built::Yes => {}
+            Built::Yes(executables) => built = executables,
             Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
             Built::Failed(_) => {
                 eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
@@ -49,17 +52,18 @@ pub fn verify(options: &Options) -> Result<Status, String> {
         }
     }
     runner::become_subreaper()?;
-    let bin_dir = project::bin_dir(&root)?;
     let total = jobs.len();
     let started = Instant::now();
     let tasks = jobs
         .into_iter()
-        .map(|job| Task {
-            program: bin_dir.join(&job.name),
-            plan: job.spec.run.clone(),
-            data: job,
+        .map(|job| {
+            Ok(Task {
+                program: built.path(&job.package, &job.name)?,
+                plan: job.spec.run.clone(),
+                data: job,
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let mut tally = Tally::default();
     let unreported = run_parallel(tasks, options.jobs, &root, stop, |job, outcome| {
         let (mark, elapsed, details) = judge(&job, &outcome);
