@@ -1,21 +1,102 @@
-//! Where things are: the workspace root, its lessons (`lessonNN/examples.txt`), each
-//! example's source, expected file and built binary.
+//! Where things are: the workspace xtask runs in, its lessons (`lessonNN/examples.txt`), each
+//! example's source and expected file, and what cargo says of the workspace (`cargo
+//! metadata`): its packages, their targets, the target directory.
 
+use cargo_metadata::{Metadata, MetadataCommand, Package};
 use course::Lesson;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// The workspace root: xtask's parent directory, or `$XTASK_WORKSPACE` when set (xtask's own
-/// tests point it at a small workspace of their making).
+/// The workspace root, found when xtask runs (never a path compiled into it, which would
+/// judge the tree xtask was built in when two clones share one target directory):
+/// `$XTASK_WORKSPACE` when set (xtask's own tests point it at a small workspace of their
+/// making); else the parent of xtask's package directory, which `cargo run` (the `cargo xtask`
+/// alias) passes in `CARGO_MANIFEST_DIR`; else the workspace around the current directory,
+/// as `cargo locate-project` finds it. Outside any workspace it says so and exits with
+/// status 2.
 pub fn root() -> PathBuf {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| match find_root() {
+        Ok(root) => root,
+        Err(why) => {
+            eprintln!("xtask: {why}");
+            std::process::exit(2);
+        }
+    })
+    .clone()
+}
+
+fn find_root() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("XTASK_WORKSPACE") {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // cargo sets both for the program `cargo run` starts (the Cargo book, "Environment
+    // variables Cargo sets for crates"); checking the name keeps another package's from
+    // counting when xtask is started some other way.
+    if std::env::var_os("CARGO_PKG_NAME").is_some_and(|name| name == "xtask")
+        && let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Some(parent) = Path::new(&dir).parent()
+    {
+        return Ok(parent.to_path_buf());
+    }
+    let output = Command::new(cargo())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|e| format!("cannot run `cargo locate-project`: {e}"))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "cannot find the workspace to work on: {}; run `cargo xtask` inside the course's clone",
+            said.trim().trim_start_matches("error: ")
+        ));
+    }
+    let manifest = String::from_utf8(output.stdout)
+        .map_err(|_| "`cargo locate-project` gave a path that is not UTF-8".to_string())?;
+    Path::new(manifest.trim_end())
         .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("`cargo locate-project` gave no directory: {manifest}"))
+}
+
+/// What `cargo metadata --no-deps` says of the workspace at `root`: its members, their
+/// targets and declared dependencies, the target directory (so that `CARGO_TARGET_DIR` and
+/// a `build.target-dir` in a cargo config both count). Asked once per workspace per run.
+pub fn metadata(root: &Path) -> Result<Arc<Metadata>, String> {
+    static ASKED: OnceLock<Mutex<HashMap<PathBuf, Arc<Metadata>>>> = OnceLock::new();
+    let mut asked = ASKED
+        .get_or_init(Default::default)
+        .lock()
+        .expect("no thread panics while it holds the metadata");
+    if let Some(metadata) = asked.get(root) {
+        return Ok(Arc::clone(metadata));
+    }
+    let metadata = MetadataCommand::new()
+        .cargo_path(cargo())
+        .manifest_path(root.join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .map_err(|e| match e {
+            cargo_metadata::Error::CargoMetadata { stderr } => {
+                format!("`cargo metadata` failed: {}", stderr.trim())
+            }
+            other => format!("cannot read `cargo metadata`: {other}"),
+        })?;
+    let metadata = Arc::new(metadata);
+    asked.insert(root.to_path_buf(), Arc::clone(&metadata));
+    Ok(metadata)
+}
+
+/// The workspace member named `package`.
+fn member<'a>(metadata: &'a Metadata, package: &str) -> Result<&'a Package, String> {
+    metadata
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name == package)
+        .ok_or_else(|| {
+            format!("{package} is not a member of the workspace: add it to the root Cargo.toml's `members`")
+        })
 }
 
 /// Every lesson of the workspace, in order, each parsed from its `examples.txt`.
@@ -54,24 +135,52 @@ pub fn source_file(package: &str, example: &str) -> String {
     format!("{package}/src/bin/{example}.rs")
 }
 
-/// The names of the `.rs` files (or directories with a `main.rs`) in `lessonNN/src/bin`,
-/// the lesson runner excluded.
-pub fn binaries(root: &Path, package: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join(package).join("src/bin"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            match name.strip_suffix(".rs") {
-                Some(stem) => Some(stem.to_string()),
-                None => e.path().join("main.rs").is_file().then_some(name),
-            }
+/// The package's binary targets, as cargo sees them: each one's name and its main source
+/// file, relative to the workspace root (`lesson04/src/bin/semaphore.rs`,
+/// `lesson04/exercise.rs`).
+pub fn bin_targets(root: &Path, package: &str) -> Result<Vec<(String, String)>, String> {
+    let metadata = metadata(root)?;
+    let package = member(&metadata, package)?;
+    Ok(package
+        .targets
+        .iter()
+        .filter(|t| t.is_bin())
+        .map(|t| {
+            let source = t
+                .src_path
+                .strip_prefix(&metadata.workspace_root)
+                .unwrap_or(&t.src_path);
+            (t.name.clone(), source.as_str().replace('\\', "/"))
         })
-        .filter(|name| name != package)
+        .collect())
+}
+
+/// The package's examples: its binaries whose source is in `lessonNN/src/bin` (a `.rs` file,
+/// or a directory with a `main.rs`), the lesson runner excluded; sorted.
+pub fn binaries(root: &Path, package: &str) -> Result<Vec<String>, String> {
+    let examples = format!("{package}/src/bin/");
+    let mut names: Vec<String> = bin_targets(root, package)?
+        .into_iter()
+        .filter(|(name, source)| source.starts_with(&examples) && name != package)
+        .map(|(name, _)| name)
         .collect();
     names.sort();
-    names
+    Ok(names)
+}
+
+/// The lesson libraries: the workspace's lesson packages (`lessonNN`) with a library target.
+/// A lesson's library holds the primitives std lacks (lesson04, lesson05, lesson06); the
+/// other lessons are examples only, and have none.
+pub fn libraries(root: &Path) -> Result<Vec<String>, String> {
+    let metadata = metadata(root)?;
+    let mut names: Vec<String> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| is_lesson_name(&p.name) && p.targets.iter().any(|t| t.is_lib()))
+        .map(|p| p.name.to_string())
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// The names of the files in `lessonNN/<dir>` (`expected`, `breaks`), without `.txt`.
@@ -90,28 +199,9 @@ pub fn text_files(root: &Path, package: &str, dir: &str) -> Vec<String> {
 }
 
 /// The directory cargo builds into, as cargo itself reports it (`cargo metadata`), so that
-/// `CARGO_TARGET_DIR` and a `build.target-dir` in a cargo config both count. Asked once.
+/// `CARGO_TARGET_DIR` and a `build.target-dir` in a cargo config both count.
 pub fn target_dir(root: &Path) -> Result<PathBuf, String> {
-    static ASKED: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    ASKED.get_or_init(|| ask_target_dir(root)).clone()
-}
-
-fn ask_target_dir(root: &Path) -> Result<PathBuf, String> {
-    let output = Command::new(cargo())
-        .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .output()
-        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`cargo metadata` failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    json_string(&text, "target_directory")
-        .map(PathBuf::from)
-        .ok_or_else(|| "`cargo metadata` names no target directory".to_string())
+    Ok(metadata(root)?.target_directory.clone().into_std_path_buf())
 }
 
 /// The cargo that runs xtask (`$CARGO`), else the one on the path.
@@ -119,8 +209,9 @@ pub fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// The profile xtask itself was built with, so examples are built and found the same way:
-/// `release` when xtask runs from a `release` directory, else `debug`.
+/// The profile xtask itself was built with, so that the examples are built the same way:
+/// `release` when xtask runs from a `release` directory (`cargo run --release -p xtask`),
+/// else `debug`. Where each binary is, cargo says when it builds it.
 pub fn profile() -> &'static str {
     let exe = std::env::current_exe().unwrap_or_default();
     let dir = exe.parent().and_then(Path::file_name);
@@ -128,34 +219,6 @@ pub fn profile() -> &'static str {
         "release"
     } else {
         "debug"
-    }
-}
-
-/// Where the workspace's binaries are: the target directory's profile directory.
-pub fn bin_dir(root: &Path) -> Result<PathBuf, String> {
-    Ok(target_dir(root)?.join(profile()))
-}
-
-/// The string value of the first `"key":"..."` in JSON text, unescaped (cargo metadata's
-/// output has no space after the colon).
-fn json_string(json: &str, key: &str) -> Option<String> {
-    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    let mut value = String::new();
-    let mut chars = json[start..].chars();
-    loop {
-        match chars.next()? {
-            '"' => return Some(value),
-            '\\' => match chars.next()? {
-                'n' => value.push('\n'),
-                't' => value.push('\t'),
-                'u' => {
-                    let code: String = chars.by_ref().take(4).collect();
-                    value.push(char::from_u32(u32::from_str_radix(&code, 16).ok()?)?);
-                }
-                other => value.push(other),
-            },
-            c => value.push(c),
-        }
     }
 }
 
@@ -173,20 +236,46 @@ mod tests {
                 "lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson06", "lesson07"
             ]
         );
+    }
+
+    #[test]
+    fn the_examples_are_the_binaries_in_src_bin_without_the_runner() {
+        let examples = binaries(&root(), "lesson02").unwrap();
         assert!(
-            !binaries(&root(), "lesson02").contains(&"lesson02".to_string()),
-            "the runner is no example"
+            examples.contains(&"run_function".to_string()),
+            "{examples:?}"
+        );
+        for not_an_example in ["lesson02", "lesson02_exercise", "lesson02_solution"] {
+            assert!(
+                !examples.contains(&not_an_example.to_string()),
+                "{not_an_example} in {examples:?}"
+            );
+        }
+        let targets = bin_targets(&root(), "lesson02").unwrap();
+        assert!(
+            targets.contains(&("lesson02_exercise".into(), "lesson02/exercise.rs".into())),
+            "{targets:?}"
+        );
+        assert!(binaries(&root(), "lesson99").is_err());
+    }
+
+    #[test]
+    fn the_libraries_are_the_lessons_with_a_library_target() {
+        assert_eq!(
+            libraries(&root()).unwrap(),
+            ["lesson04", "lesson05", "lesson06"]
         );
     }
 
     #[test]
-    fn reads_a_string_from_json() {
-        let json = r#"{"packages":[],"target_directory":"/a \"b\"/c\\d\u00e9","version":1}"#;
+    fn the_root_is_the_tree_cargo_runs_xtask_in() {
+        // `cargo test` sets CARGO_MANIFEST_DIR for this test as `cargo run` does for xtask.
+        let here = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).to_path_buf();
+        assert_eq!(root(), here.parent().unwrap());
         assert_eq!(
-            json_string(json, "target_directory").unwrap(),
-            "/a \"b\"/c\\dé"
+            Path::new(metadata(&root()).unwrap().workspace_root.as_str()),
+            root()
         );
-        assert_eq!(json_string(json, "workspace_root"), None);
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! their binaries, and a pool of workers that runs them side by side.
 
 use crate::project;
+use cargo_metadata::diagnostic::Diagnostic;
+use cargo_metadata::{Message, PackageId};
 use checker::report::Mark;
 use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -49,7 +53,7 @@ pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
         let package = lesson.package.as_str();
         let whole = filters.is_empty() || filters.iter().any(|f| f == package);
         if whole {
-            for name in project::binaries(root, package) {
+            for name in project::binaries(root, package)? {
                 if lesson.example(&name).is_none() {
                     return Err(format!(
                         "{} is not in {package}/examples.txt; add it there (`cargo xtask lint` checks the lesson)",
@@ -78,69 +82,123 @@ pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// One binary of the workspace: its package and its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Bin {
+    pub package: String,
+    pub name: String,
+}
+
+impl Bin {
+    pub fn new(package: &str, name: &str) -> Bin {
+        Bin {
+            package: package.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Where cargo put each binary it built (its `executable`, from its JSON messages).
+#[derive(Debug, Default)]
+pub struct Executables(BTreeMap<Bin, PathBuf>);
+
+impl Executables {
+    /// The binary's executable, when cargo built it.
+    pub fn get(&self, bin: &Bin) -> Option<&Path> {
+        self.0.get(bin).map(PathBuf::as_path)
+    }
+
+    /// The binary's executable; after a build that succeeded, every binary asked for has one.
+    pub fn path(&self, package: &str, name: &str) -> Result<PathBuf, String> {
+        self.get(&Bin::new(package, name))
+            .map(Path::to_path_buf)
+            .ok_or_else(|| format!("cargo built no binary `{name}` of {package}"))
+    }
+}
+
 /// How a build ended.
 #[derive(Debug)]
 pub enum Built {
-    Yes,
-    /// cargo failed; its stderr, when it was captured.
-    Failed(String),
+    /// Every binary asked for was built.
+    Yes(Executables),
+    /// cargo failed.
+    Failed(Failed),
     Interrupted,
 }
 
-/// cargo's selection for the binaries of `jobs`, and nothing else: a learner's
-/// half-written exercise in the same package must not stop the examples from building.
-pub fn binaries_of(jobs: &[&Job]) -> Vec<String> {
-    let mut selection = Vec::new();
-    for job in jobs {
-        selection.extend([
-            "--package".to_string(),
-            job.package.clone(),
-            "--bin".to_string(),
-            job.name.clone(),
-        ]);
-    }
-    selection
+/// A build that failed: what it built all the same (`--keep-going` builds every binary it
+/// can), and why, when its messages were captured instead of shown.
+#[derive(Debug, Default)]
+pub struct Failed {
+    pub built: Executables,
+    /// The compiler's messages, errors and warnings (when captured).
+    pub diagnostics: Vec<Diagnostic>,
+    /// cargo's own messages, its stderr (when captured): a manifest it cannot read, `could
+    /// not compile ...`.
+    pub cargo: String,
 }
 
-/// Builds what `selection` names (cargo's arguments, e.g. from [`binaries_of`]) with the
-/// cargo that runs xtask, in xtask's own profile. With `target`, it builds into that
-/// directory and keeps going past a binary that does not compile. With `capture`, cargo's
-/// messages are returned on failure instead of shown.
+/// The binaries of `jobs`, and nothing else: a learner's half-written exercise in the same
+/// package must not stop the examples from building.
+pub fn binaries_of(jobs: &[&Job]) -> Vec<Bin> {
+    jobs.iter()
+        .map(|job| Bin::new(&job.package, &job.name))
+        .collect()
+}
+
+/// Builds `bins` in the workspace at `root` with the cargo that runs xtask, in xtask's own
+/// profile, and says where each is. With `scratch` (a target directory), it builds there and
+/// keeps going past a binary that does not compile. With `capture`, the compiler's and
+/// cargo's messages are returned on failure instead of shown. Raising `stop` kills cargo.
 pub fn build(
     root: &Path,
-    selection: &[String],
-    target: Option<&Path>,
+    bins: &[Bin],
+    scratch: Option<&Path>,
     capture: bool,
     stop: &AtomicBool,
 ) -> Result<Built, String> {
     let mut command = Command::new(project::cargo());
-    command
-        .current_dir(root)
-        .args(["build", "--quiet"])
-        .args(selection);
+    command.current_dir(root).args(["build", "--quiet"]);
+    // cargo's JSON messages on stdout name each binary's executable. Captured, the compiler's
+    // messages come in them too (`json`); shown, cargo renders them on stderr as a plain build
+    // does (`json-render-diagnostics`).
+    command.arg(if capture {
+        "--message-format=json"
+    } else {
+        "--message-format=json-render-diagnostics"
+    });
+    for bin in bins {
+        command.args(["--package", &bin.package, "--bin", &bin.name]);
+    }
     if project::profile() == "release" {
         command.arg("--release");
     }
-    if let Some(target) = target {
+    if let Some(target) = scratch {
         command.arg("--keep-going").env("CARGO_TARGET_DIR", target);
     }
-    let messages = std::env::temp_dir().join(format!(
-        "xtask-build-{}-{}.txt",
-        std::process::id(),
-        BUILDS.fetch_add(1, Ordering::Relaxed)
-    ));
+    command.stdout(Stdio::piped());
     if capture {
-        let file = std::fs::File::create(&messages)
-            .map_err(|e| format!("cannot create {}: {e}", messages.display()))?;
-        command.stderr(file);
+        command.stderr(Stdio::piped());
     }
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
+    // Both streams are read on threads of their own, so cargo never blocks on a full pipe
+    // while this one watches `stop`.
+    let stdout = child.stdout.take().expect("cargo's stdout is piped");
+    let messages = thread::spawn(move || read_messages(stdout));
+    let stderr = child.stderr.take().map(|mut stderr| {
+        thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = stderr.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    });
     let status = loop {
         if stop.load(Ordering::SeqCst) {
             let _ = child.kill();
             let _ = child.wait();
+            // The readers end when the pipes close; nothing waits for them.
             return Ok(Built::Interrupted);
         }
         match child.try_wait() {
@@ -149,22 +207,61 @@ pub fn build(
             Err(e) => return Err(format!("cannot wait for cargo: {e}")),
         }
     };
-    let captured = if capture {
-        let text = std::fs::read_to_string(&messages).unwrap_or_default();
-        let _ = std::fs::remove_file(&messages);
-        text
-    } else {
-        String::new()
-    };
-    Ok(if status.success() {
-        Built::Yes
-    } else {
-        Built::Failed(captured)
-    })
+    let (artifacts, diagnostics) = messages
+        .join()
+        .map_err(|_| "the reader of cargo's messages panicked".to_string())?
+        .map_err(|e| format!("cannot read cargo's messages: {e}"))?;
+    let cargo = stderr
+        .map(|reader| reader.join().unwrap_or_default())
+        .unwrap_or_default();
+    // An artifact names its package by id; the workspace's metadata gives the name.
+    let metadata = project::metadata(root)?;
+    let mut built = Executables::default();
+    for (id, name, executable) in artifacts {
+        if let Some(package) = metadata.packages.iter().find(|p| p.id == id) {
+            built.0.insert(Bin::new(&package.name, &name), executable);
+        }
+    }
+    if !status.success() {
+        return Ok(Built::Failed(Failed {
+            built,
+            diagnostics,
+            cargo,
+        }));
+    }
+    if let Some(missing) = bins.iter().find(|bin| built.get(bin).is_none()) {
+        return Err(format!(
+            "cargo built {}, but named no executable for its binary `{}`",
+            missing.package, missing.name
+        ));
+    }
+    Ok(Built::Yes(built))
 }
 
-/// Numbers the files that capture cargo's messages, one per build.
-static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// What cargo's JSON messages say: each binary built (its package, name and executable), and
+/// the compiler's messages.
+type Messages = (Vec<(PackageId, String, PathBuf)>, Vec<Diagnostic>);
+
+fn read_messages(stdout: impl Read) -> std::io::Result<Messages> {
+    let mut artifacts = Vec::new();
+    let mut diagnostics = Vec::new();
+    for message in Message::parse_stream(BufReader::new(stdout)) {
+        match message? {
+            Message::CompilerArtifact(artifact) if artifact.target.is_bin() => {
+                if let Some(executable) = artifact.executable {
+                    artifacts.push((
+                        artifact.package_id,
+                        artifact.target.name,
+                        executable.into_std_path_buf(),
+                    ));
+                }
+            }
+            Message::CompilerMessage(message) => diagnostics.push(message.message),
+            _ => {}
+        }
+    }
+    Ok((artifacts, diagnostics))
+}
 
 /// One program to run, with the data its result is reported with.
 pub struct Task<T> {
@@ -223,13 +320,8 @@ impl Session {
     }
 
     /// [`build`] in this session's root, stopped by its interrupt.
-    pub fn build(
-        &self,
-        selection: &[String],
-        target: Option<&Path>,
-        capture: bool,
-    ) -> Result<Built, String> {
-        build(&self.root, selection, target, capture, self.stop)
+    pub fn build(&self, bins: &[Bin], capture: bool) -> Result<Built, String> {
+        build(&self.root, bins, None, capture, self.stop)
     }
 
     /// Runs the tasks on `workers` threads, in `dir`, handing each [`Event`] to `each` on

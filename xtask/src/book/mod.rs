@@ -147,23 +147,24 @@ fn run_examples(
 ) -> Result<Option<HashMap<String, Run>>, String> {
     let root = session.root.as_path();
     let all: Vec<&Job> = jobs.iter().collect();
-    match session.build(&session::binaries_of(&all), None, false)? {
-        Built::Yes => {}
+    let built = match session.build(&session::binaries_of(&all), false)? {
+        Built::Yes(built) => built,
         Built::Interrupted => return Ok(None),
         Built::Failed(_) => {
             return Err("the examples do not build (cargo's messages are above)".into());
         }
-    }
-    let bin_dir = project::bin_dir(root)?;
+    };
     let tasks = jobs
         .iter()
         .enumerate()
-        .map(|(index, job)| Task {
-            program: bin_dir.join(&job.name),
-            plan: job.spec.run.clone(),
-            data: index,
+        .map(|(index, job)| {
+            Ok(Task {
+                program: built.path(&job.package, &job.name)?,
+                plan: job.spec.run.clone(),
+                data: index,
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let mut runs = HashMap::new();
     let mut problem = None;
     let lost = session.run(tasks, workers, root, |event| match event {

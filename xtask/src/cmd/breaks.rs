@@ -9,7 +9,8 @@
 
 use crate::cmd::verify::Options;
 use crate::project;
-use crate::session::{self, Built, Event, Job, Session, Status, Tally, Task};
+use crate::session::{self, Bin, Built, Event, Failed, Job, Session, Status, Tally, Task};
+use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
 use checker::breaks::scratch::Scratch;
 use checker::breaks::{self, Break};
 use checker::judge::{self as verdict, Failure, Reason};
@@ -100,7 +101,6 @@ pub fn run(
     let root = session.root.as_path();
     let base = project::target_dir(root)?.join("xtask-breaks");
     let scratch = Scratch::take(&base, root)?;
-    let bin_dir = scratch.target.join(project::profile());
     let rounds = schedule(cases);
     println!(
         "breaks: {} break(s) in {} round(s), in a scratch copy at {}",
@@ -119,11 +119,11 @@ pub fn run(
             let broken = breaks::apply(&text, &case.brk.edits)
                 .map_err(|why| format!("{}:{}: {why}", case.file, case.brk.line))?;
             scratch.write(&case.brk.file, &broken)?;
-            // A binary left from an earlier round must not stand in for one that fails to build.
-            let _ = std::fs::remove_file(bin_dir.join(&case.job.name));
         }
         let jobs: Vec<&Job> = round.iter().map(|c| c.job.as_ref()).collect();
-        let messages = match session::build(
+        // Only what cargo says it built this round is run: a binary left from an earlier
+        // round never stands in for one that fails to build.
+        let build = match session::build(
             &scratch.root,
             &session::binaries_of(&jobs),
             Some(&scratch.target),
@@ -131,21 +131,25 @@ pub fn run(
             session.stop(),
         )? {
             Built::Interrupted => break,
-            Built::Yes => String::new(),
-            Built::Failed(messages) => messages,
+            // Every binary built: no message to give.
+            Built::Yes(built) => Failed {
+                built,
+                ..Failed::default()
+            },
+            Built::Failed(failed) => failed,
         };
         let mut tasks = Vec::new();
         let mut results = Vec::new();
         for case in round {
-            let program = bin_dir.join(&case.job.name);
-            if program.is_file() {
+            let bin = Bin::new(&case.job.package, &case.job.name);
+            if let Some(program) = build.built.get(&bin) {
                 tasks.push(Task {
-                    program,
+                    program: program.to_path_buf(),
                     plan: case.job.spec.run.clone(),
                     data: case,
                 });
             } else {
-                let why = compiler_errors(&messages, &case.brk.file);
+                let why = compiler_errors(&build, &case);
                 results.push((case, Verdict::NoBuild(why)));
             }
         }
@@ -463,23 +467,45 @@ fn report_line(done: usize, total: usize, case: &Case, verdict: &Verdict) -> Str
     )
 }
 
-/// The compiler's error lines that concern `file`, indented, at most a few.
-fn compiler_errors(messages: &str, file: &str) -> String {
-    let lines: Vec<&str> = messages.lines().collect();
-    let mut shown = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.contains(file) {
-            let from = i.saturating_sub(1);
-            shown.extend(lines[from..(i + 4).min(lines.len())].iter().copied());
-        }
-        if shown.len() > 20 {
+/// Why the case's binary did not build, indented: the compiler's errors whose primary span
+/// is in the broken file or in the example's own source (where a broken library is used),
+/// else every error of the build, else cargo's own messages; at most about 20 lines.
+fn compiler_errors(failed: &Failed, case: &Case) -> String {
+    let errors: Vec<&Diagnostic> = failed
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.level, DiagnosticLevel::Error | DiagnosticLevel::Ice))
+        .collect();
+    let source = project::source_file(&case.job.package, &case.job.name);
+    let concerned: Vec<&Diagnostic> = errors
+        .iter()
+        .copied()
+        .filter(|d| {
+            d.spans
+                .iter()
+                .any(|s| s.is_primary && (s.file_name == case.brk.file || s.file_name == source))
+        })
+        .collect();
+    let chosen = if concerned.is_empty() {
+        errors
+    } else {
+        concerned
+    };
+    let mut lines: Vec<&str> = Vec::new();
+    for diagnostic in chosen {
+        let rendered = diagnostic
+            .rendered
+            .as_deref()
+            .unwrap_or(&diagnostic.message);
+        lines.extend(rendered.trim_end().lines());
+        if lines.len() >= 20 {
             break;
         }
     }
-    if shown.is_empty() {
-        shown = lines.iter().take(10).copied().collect();
+    if lines.is_empty() {
+        lines = failed.cargo.lines().take(10).collect();
     }
-    shown.iter().map(|l| format!("        {l}\n")).collect()
+    lines.iter().map(|l| format!("        {l}\n")).collect()
 }
 
 #[cfg(test)]
@@ -621,6 +647,59 @@ mod tests {
             judged(expected, vec![Reason::Stdout], &["other"]),
             Verdict::Caught(_)
         ));
+    }
+
+    /// A compiler message as cargo's JSON gives it: its level, the file of its primary span,
+    /// and its text (one line).
+    fn diagnostic(level: &str, file: &str, rendered: &str) -> Diagnostic {
+        let line = format!(
+            r#"{{"reason":"compiler-message","package_id":"p","manifest_path":"/w/Cargo.toml","target":{{"kind":["bin"],"crate_types":["bin"],"name":"x","src_path":"/w/x.rs","edition":"2024","doc":true,"doctest":false,"test":true}},"message":{{"rendered":"{rendered}\n","children":[],"level":"{level}","message":"m","code":null,"spans":[{{"byte_end":1,"byte_start":0,"column_end":2,"column_start":1,"expansion":null,"file_name":"{file}","is_primary":true,"label":null,"line_end":1,"line_start":1,"suggested_replacement":null,"suggestion_applicability":null,"text":[]}}]}}}}"#
+        );
+        match cargo_metadata::Message::parse_stream(line.as_bytes()).next() {
+            Some(Ok(cargo_metadata::Message::CompilerMessage(message))) => message.message,
+            other => panic!("not a compiler message: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_break_that_does_not_compile_shows_the_errors_of_its_files() {
+        let library = case("lesson04", "semaphore", "lesson04/src/semaphore.rs");
+        let failed = |diagnostics: Vec<Diagnostic>| Failed {
+            diagnostics,
+            cargo: "error: could not compile `lesson04`\n".into(),
+            ..Failed::default()
+        };
+        let shown = compiler_errors(
+            &failed(vec![
+                diagnostic(
+                    "error",
+                    "lesson05/src/bin/other.rs",
+                    "error: another break's",
+                ),
+                diagnostic("warning", "lesson04/src/semaphore.rs", "warning: unused"),
+                diagnostic(
+                    "error",
+                    "lesson04/src/semaphore.rs",
+                    "error: in the library",
+                ),
+                diagnostic(
+                    "error",
+                    "lesson04/src/bin/semaphore.rs",
+                    "error: where it is used",
+                ),
+            ]),
+            &library,
+        );
+        assert_eq!(
+            shown,
+            "        error: in the library\n        error: where it is used\n"
+        );
+        let elsewhere = failed(vec![diagnostic("error", "course/src/lib.rs", "error: x")]);
+        assert_eq!(compiler_errors(&elsewhere, &library), "        error: x\n");
+        assert_eq!(
+            compiler_errors(&failed(Vec::new()), &library),
+            "        error: could not compile `lesson04`\n"
+        );
     }
 
     #[test]

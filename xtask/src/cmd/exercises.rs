@@ -7,7 +7,7 @@
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
 use crate::project;
-use crate::session::{Built, Event, Session, Status, Tally, Task};
+use crate::session::{Bin, Built, Event, Session, Status, Tally, Task};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::output;
 use checker::report::{self, Mark};
@@ -156,8 +156,8 @@ pub fn progress() -> Result<Status, String> {
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         match build_one(&session, exercise, Which::Exercise, false)? {
-            Built::Yes => tasks.push(Task {
-                program: project::bin_dir(&root)?.join(exercise.binary(Which::Exercise)),
+            Built::Yes(built) => tasks.push(Task {
+                program: built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
                 plan: exercise.spec.run.clone(),
                 data: index,
             }),
@@ -212,25 +212,20 @@ fn build_one(
     which: Which,
     loud: bool,
 ) -> Result<Built, String> {
-    let selection = [
-        "--package".to_string(),
-        exercise.package.clone(),
-        "--bin".to_string(),
-        exercise.binary(which),
-    ];
-    session.build(&selection, None, !loud)
+    let bin = Bin::new(&exercise.package, &exercise.binary(which));
+    session.build(&[bin], !loud)
 }
 
 /// Builds the learner's exercise, showing cargo's messages, and runs it.
 fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, String> {
-    match build_one(session, exercise, Which::Exercise, true)? {
-        Built::Yes => {}
+    let program = match build_one(session, exercise, Which::Exercise, true)? {
+        Built::Yes(built) => built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
         Built::Failed(_) => return Ok(Judged::NoBuild),
         Built::Interrupted => return Ok(Judged::Interrupted),
-    }
+    };
     let root = session.root.as_path();
     let task = Task {
-        program: project::bin_dir(root)?.join(exercise.binary(Which::Exercise)),
+        program,
         plan: exercise.spec.run.clone(),
         data: (),
     };
@@ -328,27 +323,21 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     let mut selection = Vec::new();
     for exercise in &exercises {
         for which in [Which::Exercise, Which::Solution] {
-            selection.extend([
-                "--package".to_string(),
-                exercise.package.clone(),
-                "--bin".to_string(),
-                exercise.binary(which),
-            ]);
+            selection.push(Bin::new(&exercise.package, &exercise.binary(which)));
         }
     }
-    match session.build(&selection, None, false)? {
-        Built::Yes => {}
+    let built = match session.build(&selection, false)? {
+        Built::Yes(built) => built,
         Built::Interrupted => return Ok(Status::Interrupted),
         Built::Failed(_) => {
             eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
             return Ok(Status::Failed);
         }
-    }
-    let bin_dir = project::bin_dir(&root)?;
+    };
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
         tasks.push(Task {
-            program: bin_dir.join(exercise.binary(Which::Solution)),
+            program: built.path(&exercise.package, &exercise.binary(Which::Solution))?,
             plan: exercise.spec.run.clone(),
             data: (index, Which::Solution),
         });
@@ -359,7 +348,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             );
         } else {
             tasks.push(Task {
-                program: bin_dir.join(exercise.binary(Which::Exercise)),
+                program: built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
                 plan: exercise.spec.run.clone(),
                 data: (index, Which::Exercise),
             });

@@ -10,19 +10,16 @@ use checker::run::interrupt;
 use std::path::Path;
 use std::process::Command;
 
-/// The crates that have a library, and their library files (the examples in `src/bin` are
-/// checked by verify, not here).
-const LIBRARIES: [&str; 3] = ["lesson04", "lesson05", "lesson06"];
-
-/// `cargo xtask models`: the `models` tests of each library, built with `--cfg shuttle` into
-/// a target directory of their own (so the normal build's cache stays valid).
+/// `cargo xtask models`: the `models` tests of each lesson library ([`project::libraries`]),
+/// built with `--cfg shuttle` into a target directory of their own (so the normal build's
+/// cache stays valid).
 pub fn models() -> Result<Status, String> {
     let root = project::root();
     let target = project::target_dir(&root)?.join("shuttle");
     let mut command = cargo(&root);
     command.args(["test", "--quiet", "--lib"]);
-    for library in LIBRARIES {
-        command.args(["--package", library]);
+    for library in project::libraries(&root)? {
+        command.args(["--package", &library]);
     }
     command
         .args(["models"])
@@ -37,9 +34,10 @@ fn with_cfg_shuttle() -> String {
     format!("{flags} --cfg shuttle").trim().to_string()
 }
 
-/// `cargo xtask mutants [ARGS...]`: cargo-mutants over the library files of lesson04, 05 and
-/// 06, each mutant given 30 s before it counts as a timeout; extra arguments go to
-/// cargo-mutants (e.g. `--file lesson05/src/queue.rs`, `--list`).
+/// `cargo xtask mutants [ARGS...]`: cargo-mutants over the files of the lesson libraries
+/// ([`project::libraries`]: lesson04, 05 and 06), each mutant given 30 s before it counts as
+/// a timeout; extra arguments go to cargo-mutants (e.g. `--file lesson05/src/queue.rs`,
+/// `--list`).
 pub fn mutants(extra: &[String]) -> Result<Status, String> {
     let root = project::root();
     let installed = cargo(&root)
@@ -54,8 +52,8 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
     }
     let mut command = cargo(&root);
     command.args(["mutants", "--timeout", "30", "--no-shuffle"]);
-    for library in LIBRARIES {
-        command.args(["--package", library]);
+    for library in project::libraries(&root)? {
+        command.args(["--package", &library]);
     }
     // The library files only: not the examples (verify checks them), nor the exercise and
     // its solution (binaries no unit test runs), nor the shuttle models (built only under
@@ -88,7 +86,7 @@ pub fn bench(extra: &[String]) -> Result<Status, String> {
 }
 
 fn cargo(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = Command::new(project::cargo());
     command.current_dir(root);
     command
 }

@@ -49,7 +49,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                 ));
             }
         }
-        for name in project::binaries(root, package) {
+        for name in project::binaries(root, package)? {
             if !listed.contains(&name.as_str()) {
                 found.push(format!(
                     "{} is not in {package}/examples.txt: add a line for it",
@@ -407,7 +407,8 @@ fn lesson_texts(root: &Path, package: &str) -> Vec<(String, String)> {
         format!("{package}/README.md"),
         format!("{package}/examples.txt"),
     ];
-    for name in project::binaries(root, package) {
+    // A package cargo cannot read is reported by `problems`.
+    for name in project::binaries(root, package).unwrap_or_default() {
         files.push(project::source_file(package, &name));
     }
     for dir in ["expected", "breaks"] {
@@ -473,14 +474,14 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
             "{solution} is missing: every exercise has a worked solution"
         ));
     }
-    let manifest =
-        std::fs::read_to_string(root.join(package).join("Cargo.toml")).unwrap_or_default();
+    // The binaries as cargo reads the manifest; a package it cannot read is reported by
+    // `problems`.
+    let targets = project::bin_targets(root, package).unwrap_or_default();
     for (bin, path) in [("exercise", "exercise.rs"), ("solution", "solution.rs")] {
-        let entry = format!("name = \"{package}_{bin}\"\npath = \"{path}\"");
-        if !manifest.contains(&entry) {
+        let (name, source) = (format!("{package}_{bin}"), format!("{package}/{path}"));
+        if !targets.contains(&(name.clone(), source)) {
             found.push(format!(
-                "{package}/Cargo.toml lacks the `[[bin]]` entry `{}`",
-                entry.replace('\n', " ")
+                "{package}/Cargo.toml lacks the `[[bin]]` entry `name = \"{name}\" path = \"{path}\"`"
             ));
         }
     }
@@ -512,6 +513,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-lint-{}", std::process::id()));
         let lesson = dir.join("lesson09");
         std::fs::create_dir_all(lesson.join("src/bin")).unwrap();
+        // A workspace cargo can read, whose lesson lacks its exercise's `[[bin]]` entries.
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nresolver = \"3\"\nmembers = [\"lesson09\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            lesson.join("Cargo.toml"),
+            "[package]\nname = \"lesson09\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
         std::fs::create_dir_all(lesson.join("expected")).unwrap();
         std::fs::write(
             lesson.join("examples.txt"),

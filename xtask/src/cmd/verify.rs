@@ -3,7 +3,9 @@
 //! the examples still running, reports them as interrupted, and ends with status 130.
 
 use crate::project;
-use crate::session::{Built, Event, Job, Session, Status, Tally, Task, binaries_of, select};
+use crate::session::{
+    Built, Event, Executables, Job, Session, Status, Tally, Task, binaries_of, select,
+};
 use checker::judge as verdict;
 use checker::report::{self, Mark};
 use std::path::Path;
@@ -43,10 +45,11 @@ pub fn verify(options: &Options) -> Result<Status, String> {
         return Ok(Status::Passed);
     }
     let session = Session::start(&root)?;
+    let mut built = Executables::default();
     if !jobs.is_empty() {
         let jobs: Vec<&Job> = jobs.iter().collect();
-        match session.build(&binaries_of(&jobs), None, false)? {
-            Built::Yes => {}
+        match session.build(&binaries_of(&jobs), false)? {
+            Built::Yes(executables) => built = executables,
             Built::Interrupted => return Ok(interrupted_before_running(jobs.len())),
             Built::Failed(_) => {
                 eprintln!("verify: the build failed (cargo's messages are above); nothing was run");
@@ -54,15 +57,16 @@ pub fn verify(options: &Options) -> Result<Status, String> {
             }
         }
     }
-    let bin_dir = project::bin_dir(&root)?;
     let tasks = jobs
         .into_iter()
-        .map(|job| Task {
-            program: bin_dir.join(&job.name),
-            plan: job.spec.run.clone(),
-            data: job,
+        .map(|job| {
+            Ok(Task {
+                program: built.path(&job.package, &job.name)?,
+                plan: job.spec.run.clone(),
+                data: job,
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     Ok(run(&session, tasks, options.jobs, &root).status(&session))
 }
 
