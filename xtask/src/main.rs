@@ -21,6 +21,12 @@
 //!
 //! Bad use gets one line saying what to do, and exit status 2.
 
+// The book needs its parsers (crates/booktools), which only xtask built with its `book`
+// feature has; without them, `cargo xtask book` relaunches xtask with it (book/relaunch.rs).
+#[cfg(feature = "book")]
+mod book;
+#[cfg(not(feature = "book"))]
+#[path = "book/relaunch.rs"]
 mod book;
 mod cmd;
 mod project;

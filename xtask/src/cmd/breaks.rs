@@ -249,7 +249,8 @@ fn recorded(verdict: &str, failures: &[Failure]) -> String {
 }
 
 /// The verdict recorded for the break, when it is fresh: its first line (`caught`, or
-/// `not caught: ...`) and the failures verify reported, one per line.
+/// `not caught: ...`) and the failures verify reported, one per line. Only the book reads it.
+#[cfg_attr(not(feature = "book"), allow(dead_code))]
 pub fn recorded_verdict(root: &Path, case: &Case) -> Option<(String, Vec<String>)> {
     let text = std::fs::read_to_string(record_file(root, case).ok()?).ok()?;
     let mut lines = text.lines();
