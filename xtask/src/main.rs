@@ -23,6 +23,12 @@
 //! Exit status: 0 passed, 1 failed (a check, or the work: an unreadable file, cargo not
 //! started), 2 bad use (one line saying what to do), 130 interrupted.
 
+// The book needs its parsers (crates/booktools), which only xtask built with its `book`
+// feature has; without them, `cargo xtask book` relaunches xtask with it (book/relaunch.rs).
+#[cfg(feature = "book")]
+mod book;
+#[cfg(not(feature = "book"))]
+#[path = "book/relaunch.rs"]
 mod book;
 mod cli;
 mod cmd;

@@ -4,14 +4,12 @@ use std::process::Command;
 
 #[test]
 fn without_mdbook_the_book_says_how_to_install_it() {
-    let empty = std::env::temp_dir().join(format!("xtask-no-mdbook-{}", std::process::id()));
-    std::fs::create_dir_all(&empty).unwrap();
+    let empty = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("book")
-        .env("PATH", &empty)
+        .env("PATH", empty.path())
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&empty).unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

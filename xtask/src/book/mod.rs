@@ -6,6 +6,7 @@
 
 mod browser;
 mod pages;
+mod request;
 
 use crate::cmd::breaks::{self as breaking, Case};
 use crate::cmd::explain;
@@ -15,31 +16,13 @@ use checker::judge as verdict;
 use checker::run::Outcome;
 use course::{Lesson, refused};
 use pages::{BreakView, ExamplePage};
+pub use request::After;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-/// What `cargo xtask book` was asked for after building.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum After {
-    Nothing,
-    /// Open the book in a browser.
-    Open,
-    /// Open every page in headless Chromium and check it.
-    Check,
-}
-
 pub fn book(after: After, workers: usize) -> Result<Status, String> {
-    let installed = Command::new("mdbook")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !installed {
-        return Err(
-            "mdBook is not installed; install it with `cargo install mdbook --locked`, then run `cargo xtask book` again"
-                .into(),
-        );
-    }
+    request::require_mdbook()?;
     let root = project::root();
     let lessons = project::lessons(&root)?;
     let jobs = session::select(&root, &[])?;
@@ -240,7 +223,7 @@ impl Writer<'_> {
     ) -> Result<(), String> {
         self.write("SUMMARY.md", &pages::summary(self.lessons))?;
         let readme = self.read("README.md")?;
-        let sections = sections(&readme);
+        let sections = booktools::markdown::sections(&readme);
         let moved = [EXERCISES, REFUSED, PITFALLS, PYTHON_TO_RUST];
         let intro: String = sections
             .iter()
@@ -481,25 +464,6 @@ const REFUSED: &str = "## What the compiler refuses";
 const PITFALLS: &str = "## Common pitfalls";
 const PYTHON_TO_RUST: &str = "## Python → Rust";
 
-/// The markdown split at its `## ` headings: (heading line, the section's text with it).
-/// Text before the first heading comes with an empty heading.
-fn sections(markdown: &str) -> Vec<(String, String)> {
-    let mut sections = vec![(String::new(), String::new())];
-    let mut fenced = false;
-    for line in markdown.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-        }
-        if !fenced && line.starts_with("## ") {
-            sections.push((line.to_string(), String::new()));
-        }
-        let text = &mut sections.last_mut().expect("one section at least").1;
-        text.push_str(line);
-        text.push('\n');
-    }
-    sections
-}
-
 fn section<'a>(sections: &'a [(String, String)], heading: &str) -> Result<&'a str, String> {
     sections
         .iter()
@@ -519,9 +483,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_readme_splits_at_its_second_level_headings_outside_code() {
+    fn a_readme_section_becomes_a_page() {
         let text = "# T\nintro\n## One\na\n```sh\n## not a heading\n```\n## Two\nb\n";
-        let found = sections(text);
+        let found = booktools::markdown::sections(text);
         let headings: Vec<&str> = found.iter().map(|(h, _)| h.as_str()).collect();
         assert_eq!(headings, ["", "## One", "## Two"]);
         assert!(found[1].1.contains("## not a heading"));
@@ -533,8 +497,8 @@ mod tests {
     fn the_refused_page_shows_each_listing_with_the_message_rustc_gives_now() {
         let root = project::root();
         let lessons = project::lessons(&root).unwrap();
-        let src =
-            std::env::temp_dir().join(format!("xtask-book-refused-{}/src", std::process::id()));
+        let scratch = tempfile::tempdir().unwrap();
+        let src = scratch.path().join("src");
         let writer = Writer {
             root: &root,
             src: &src,
@@ -543,7 +507,6 @@ mod tests {
         let page = writer
             .refused("## What the compiler refuses\nintro\n")
             .unwrap();
-        let _ = std::fs::remove_dir_all(src.parent().unwrap());
         for (package, name, code) in [
             ("lesson02", "spawn_without_move", "error[E0373]"),
             ("lesson04", "rc_not_send", "error[E0277]"),

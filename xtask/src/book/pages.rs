@@ -2,6 +2,7 @@
 //! cannot drift from them. Sources are included from the real files (`{{#include}}`),
 //! READMEs are copied at build time with their links turned into links between pages.
 
+use booktools::markdown::Relink;
 use course::Lesson;
 
 /// Where a repository path is in the book, if it has a page there: the root README is the
@@ -67,85 +68,27 @@ fn resolve(from_dir: &str, target: &str) -> Option<String> {
 /// The markdown of a file of the repository directory `from_dir`, for a page in the book
 /// directory `page_dir`: each relative link to a file with a page becomes a link to that
 /// page; a link to a file with none keeps its text only. Web links and links within the
-/// page stay. Code (fenced or in backticks) is left alone, but for mdBook's own `{{#`
-/// commands, escaped so that a README that names one shows it rather than runs it.
+/// page stay, and so does code. mdBook's own `{{#` commands are escaped, so that a README
+/// that names one shows it rather than runs it.
 pub fn rewrite_links(markdown: &str, from_dir: &str, page_dir: &str, lessons: &[Lesson]) -> String {
     let markdown = markdown.replace("{{#", "\\{{#");
-    let mut out = String::new();
-    let mut fenced = false;
-    // A code span may run over a line break, so whether we are in one carries over lines;
-    // a blank line ends the paragraph, and any span with it.
-    let mut in_code = false;
-    for line in markdown.lines() {
-        let fence = line.trim_start().starts_with("```");
-        if fence {
-            fenced = !fenced;
-        }
-        if line.trim().is_empty() {
-            in_code = false;
-        }
-        if fenced || fence {
-            out.push_str(line);
-        } else {
-            out.push_str(&rewrite_line(
-                line,
-                &mut in_code,
-                from_dir,
-                page_dir,
-                lessons,
-            ));
-        }
-        out.push('\n');
-    }
-    out
+    booktools::markdown::rewrite_links(&markdown, |target| {
+        relink(target, from_dir, page_dir, lessons)
+    })
 }
 
-fn rewrite_line(
-    line: &str,
-    in_code: &mut bool,
-    from_dir: &str,
-    page_dir: &str,
-    lessons: &[Lesson],
-) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if c == '`' {
-            *in_code = !*in_code;
-        } else if c == '['
-            && !*in_code
-            && let Some((text, target, length)) = link_at(rest)
-        {
-            out.push_str(&relink(text, target, from_dir, page_dir, lessons));
-            rest = &rest[length..];
-            continue;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-/// The link `[text](target)` that `text` starts with: its text, its target and its length.
-fn link_at(text: &str) -> Option<(&str, &str, usize)> {
-    let close = text.find("](")?;
-    let end = close + 2 + text[close + 2..].find(')')?;
-    let inner = &text[1..close];
-    (!inner.contains('[')).then_some((inner, &text[close + 2..end], end + 1))
-}
-
-fn relink(text: &str, target: &str, from_dir: &str, page_dir: &str, lessons: &[Lesson]) -> String {
+fn relink(target: &str, from_dir: &str, page_dir: &str, lessons: &[Lesson]) -> Relink {
     let web = target.contains("://") || target.starts_with("mailto:");
     if web || target.starts_with('#') {
-        return format!("[{text}]({target})");
+        return Relink::Keep;
     }
     let (path, fragment) = match target.split_once('#') {
         Some((path, fragment)) => (path, format!("#{fragment}")),
         None => (target, String::new()),
     };
     match resolve(from_dir, path).and_then(|p| page_of(&p, lessons)) {
-        Some(page) => format!("[{text}]({}{fragment})", relative(&page, page_dir)),
-        None => text.to_string(),
+        Some(page) => Relink::To(format!("{}{fragment}", relative(&page, page_dir))),
+        None => Relink::TextOnly,
     }
 }
 
@@ -371,16 +314,37 @@ mod tests {
         assert!(page.contains("[not](a/link.md)"), "{page}");
         assert!(page.contains("Code `[x](y)` stays."), "{page}");
         let named = rewrite_links("an include: `{{#include x.rs}}`", "", "", &lessons);
-        assert_eq!(named, "an include: `\\{{#include x.rs}}`\n");
+        assert_eq!(named, "an include: `\\{{#include x.rs}}`");
         let spanning = rewrite_links(
             "`a\nb` [root](../README.md)",
             "lesson04",
             "lesson04",
             &lessons,
         );
-        assert_eq!(spanning, "`a\nb` [root](../introduction.md)\n");
+        assert_eq!(spanning, "`a\nb` [root](../introduction.md)");
         let root = rewrite_links("[lesson04](lesson04/README.md)", "", "", &lessons);
-        assert_eq!(root, "[lesson04](lesson04/index.md)\n");
+        assert_eq!(root, "[lesson04](lesson04/index.md)");
+    }
+
+    #[test]
+    fn only_links_outside_code_change_and_every_other_byte_stays() {
+        let lessons = lessons();
+        let readme = concat!(
+            "~~~text\n[not](../README.md)\n~~~\n\n",
+            "A ``double `backtick` [span](../README.md)`` stays.\n\n",
+            "See [x][r], <https://docs.rs/nix> and ![a diagram](diagram.png).\n\n",
+            "[r]: ../lesson04/README.md#run-it\n",
+        );
+        let page = rewrite_links(readme, "lesson04", "lesson04", &lessons);
+        assert_eq!(
+            page,
+            concat!(
+                "~~~text\n[not](../README.md)\n~~~\n\n",
+                "A ``double `backtick` [span](../README.md)`` stays.\n\n",
+                "See [x][r], <https://docs.rs/nix> and a diagram.\n\n",
+                "[r]: index.md#run-it\n",
+            )
+        );
     }
 
     #[test]

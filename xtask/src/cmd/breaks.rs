@@ -272,7 +272,9 @@ fn record(root: &Path, case: &Case, verdict: &Verdict) -> Result<(), String> {
     std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// The verdict recorded for the break, when there is one and it is fresh.
+/// The verdict recorded for the break, when there is one and it is fresh. Only the book
+/// reads it.
+#[cfg_attr(not(feature = "book"), allow(dead_code))]
 pub fn recorded_verdict(root: &Path, case: &Case) -> Option<Record> {
     let text = std::fs::read_to_string(record_file(root, case).ok()?).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
