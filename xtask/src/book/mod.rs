@@ -247,10 +247,20 @@ impl Writer<'_> {
             &self.exercises(section(&sections, EXERCISES)?)?,
         )?;
         self.write("refused.md", &self.refused(section(&sections, REFUSED)?)?)?;
+        // How verify works, then the two file languages it reads (the checker's reference).
         let verify_readme = self.read("xtask/README.md")?;
+        let languages = self.read("crates/checker/README.md")?;
+        let languages = languages
+            .split_once("\n## ")
+            .map(|(_, rest)| format!("## {rest}"))
+            .unwrap_or(languages);
         self.write(
             "verify.md",
-            &pages::rewrite_links(&verify_readme, "xtask", "", self.lessons),
+            &format!(
+                "{}\n{}",
+                pages::rewrite_links(&verify_readme, "xtask", "", self.lessons),
+                pages::rewrite_links(&languages, "crates/checker", "", self.lessons)
+            ),
         )?;
         for lesson in self.lessons {
             let package = &lesson.package;

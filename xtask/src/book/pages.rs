@@ -7,11 +7,14 @@ use course::Lesson;
 
 /// Where a repository path is in the book, if it has a page there: the root README is the
 /// introduction, a lesson README the lesson's chapter, an example's source its page, and
-/// xtask's README the page on verify.
+/// xtask's README and the checker's (the file languages) the page on verify.
 pub fn page_of(repo_path: &str, lessons: &[Lesson]) -> Option<String> {
     match repo_path {
         "README.md" => return Some("introduction.md".into()),
         "xtask/README.md" => return Some("verify.md".into()),
+        "crates/checker/README.md" => {
+            return Some("verify.md#the-expected-file-language".into());
+        }
         _ => {}
     }
     let (package, rest) = repo_path.split_once('/')?;
@@ -280,6 +283,10 @@ mod tests {
     fn repository_files_map_to_their_pages() {
         let lessons = lessons();
         assert_eq!(page_of("README.md", &lessons).unwrap(), "introduction.md");
+        assert_eq!(
+            page_of("crates/checker/README.md", &lessons).unwrap(),
+            "verify.md#the-expected-file-language"
+        );
         assert_eq!(
             page_of("lesson04/README.md", &lessons).unwrap(),
             "lesson04/index.md"

@@ -30,6 +30,7 @@ pub fn lint() -> Result<Status, String> {
 pub fn problems(root: &Path) -> Result<Vec<String>, String> {
     let lessons = project::lessons(root)?;
     let mut found: Vec<String> = readme::index_problem(root, &lessons).into_iter().collect();
+    found.extend(empty_test_harnesses(root)?);
     for lesson in &lessons {
         let package = lesson.package.as_str();
         let listed: Vec<&str> = lesson.examples.iter().map(|e| e.name.as_str()).collect();
@@ -502,6 +503,29 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
         Err(_) => found.push(format!("{expected} is missing: every exercise needs one")),
     }
     found
+}
+
+/// Binaries that `cargo test` would build a test harness for although their source holds no
+/// test: each prints an empty run among the suites' results, so each must say `test = false`.
+fn empty_test_harnesses(root: &Path) -> Result<Vec<String>, String> {
+    let metadata = project::metadata(root)?;
+    let mut found = Vec::new();
+    for package in metadata.workspace_packages() {
+        for target in package.targets.iter().filter(|t| t.is_bin() && t.test) {
+            let source = std::fs::read_to_string(&target.src_path).unwrap_or_default();
+            if !source.contains("#[test]") {
+                let manifest = package
+                    .manifest_path
+                    .strip_prefix(&metadata.workspace_root)
+                    .unwrap_or(&package.manifest_path);
+                found.push(format!(
+                    "{manifest}: binary `{}` holds no test; declare it `[[bin]] name = \"{}\" test = false`, so that `cargo test` runs no empty harness for it",
+                    target.name, target.name
+                ));
+            }
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Break files (`lessonNN/breaks/<example>.txt`): the careless-port mistakes an example's
 //! checks exist to catch, each a change of a few source lines that verify must turn red. The
-//! format is described in xtask/README.md.
+//! format is described in the crate's README.
 
 pub mod scratch;
 

@@ -14,7 +14,7 @@
 //! The search is Dijkstra's over (item, line, count) states, cheapest first. The states it
 //! reaches at no cost are those a backtracking match would try, each once, so a stream that
 //! fits is judged as quickly. For one that does not, the search stops after a bounded amount
-//! of work ([`WORK`]) and finishes the alignment from the furthest state it reached.
+//! of work (`WORK`) and finishes the alignment from the furthest state it reached.
 
 use crate::output::{self, Capture, Line};
 use crate::spec::{Entry, Item};

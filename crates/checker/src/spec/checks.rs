@@ -145,7 +145,7 @@ impl Check {
         self.property.evaluate(run)
     }
 
-    /// What the check's bound leans on, for the lint's conventions (xtask/README.md).
+    /// What the check's bound leans on, for the lint's conventions (crates/checker/README.md).
     pub fn leans_on(&self) -> LeansOn {
         self.property.leans_on()
     }
@@ -212,7 +212,7 @@ impl fmt::Display for CheckId {
 
 /// What a check's bound leans on beyond the lines it names: the lint asks a check that leans
 /// on the example's start, or on values the example drew, to say why in its `#` comment
-/// (`# from the start:`, `# worst case:`; xtask/README.md). Two flags, not one enum: a check
+/// (`# from the start:`, `# worst case:`; crates/checker/README.md). Two flags, not one enum: a check
 /// may lean on either, on both, or on neither, and the lint asks for each comment apart.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeansOn {
@@ -236,7 +236,7 @@ const START_AND_VALUES: LeansOn = LeansOn {
 };
 
 /// What a check is, with its arguments: one variant per kind of check, each documented by its
-/// line (xtask/README.md says what each proves).
+/// line (crates/checker/README.md says what each proves).
 #[derive(Debug, Clone)]
 enum Property {
     /// `elapsed_at_least S`
@@ -338,7 +338,7 @@ struct Kind {
     read: fn(&mut Args) -> Result<Property, String>,
 }
 
-/// Every check there is. `xtask/README.md` has a row for each (a test holds them together).
+/// Every check there is. `crates/checker/README.md` has a row for each (a test holds them together).
 const KINDS: &[Kind] = &[
     Kind {
         name: "elapsed_at_least",
@@ -591,7 +591,7 @@ fn kind_named(name: &str) -> Result<&'static Kind, String> {
     KINDS.iter().find(|k| k.name == name).ok_or_else(|| {
         let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
         format!(
-            "unknown check `{name}`; the checks are: {} (xtask/README.md says what each proves)",
+            "unknown check `{name}`; the checks are: {} (crates/checker/README.md says what each proves)",
             names.join(", ")
         )
     })
@@ -2130,11 +2130,11 @@ mod tests {
 
     #[test]
     fn every_check_has_a_row_in_the_readme() {
-        let readme = include_str!("../../../../xtask/README.md");
+        let readme = include_str!("../../README.md");
         for kind in KINDS {
             assert!(
                 readme.contains(&format!("`{} ", kind.name)),
-                "xtask/README.md has no row for `{}`",
+                "crates/checker/README.md has no row for `{}`",
                 kind.name
             );
         }

@@ -1,5 +1,5 @@
 //! Parses an expected file (`lessonNN/expected/<example>.txt`); the language is described in
-//! xtask/README.md. Every error names the file and line and says what to write instead.
+//! the crate's README. Every error names the file and line and says what to write instead.
 
 pub mod checks;
 pub mod pattern;
