@@ -7,6 +7,7 @@
 //! `imap.rs` never reads this file.
 
 use super::*;
+use shuttle::sync::atomic::{AtomicUsize, Ordering};
 
 /// More items than a window (4 on one worker), the pool dropped (close, join) before the
 /// consumer reads: the feeder must not wait on the consumer, and every value comes out.
@@ -22,6 +23,30 @@ fn batched_refill_against_consumer() {
             it.map(Result::unwrap).collect::<Vec<_>>(),
             (0..13).collect::<Vec<_>>()
         );
+    };
+    shuttle::check_random(model, 1000);
+    shuttle::check_pct(model, 1000, 3);
+}
+
+/// `close` while the feeder sleeps on a full window (or is about to) and no one reads yet:
+/// only the pool's word can wake it, and it must then feed the rest, or `join` never returns.
+#[test]
+fn close_against_a_full_window() {
+    let model = || {
+        let read = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&read);
+        let pool = ThreadPool::new(1);
+        let items = (0..7).inspect(move |_| {
+            counted.fetch_add(1, Ordering::SeqCst);
+        });
+        let it = pool.imap(|i: i32| i, items).unwrap();
+        // the feeder has read the window (4 items)
+        while read.load(Ordering::SeqCst) < 4 {
+            thread::yield_now();
+        }
+        drop(pool);
+        let values: Vec<i32> = it.map(Result::unwrap).collect();
+        assert_eq!(values, (0..7).collect::<Vec<_>>());
     };
     shuttle::check_random(model, 1000);
     shuttle::check_pct(model, 1000, 3);

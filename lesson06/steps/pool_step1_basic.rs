@@ -10,8 +10,8 @@
 //! what Python's pool does (its `SimpleQueue` is a lock and a condition). What it lacks, and
 //! the next steps add: a task's result (step 2, `pool_step2_results.rs`, where a panicking
 //! task is reported instead of killing its worker); `close`, `join` and `terminate` (step 3);
-//! callbacks, `map` and the rest of Python's `ThreadPool` (step 4, `src/pool.rs`); `imap` and
-//! `starmap` (step 5, `src/imap.rs` and `src/starmap.rs`).
+//! callbacks, `map` and timed waits (step 4); `imap` and `starmap` (step 5). `src/pool.rs`,
+//! `src/imap.rs` and `src/starmap.rs` are the production version.
 //!
 //! Run its tests alone: `cargo test -p lesson06 --test pool_step1_basic`.
 

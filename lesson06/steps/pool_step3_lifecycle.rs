@@ -12,9 +12,9 @@
 //!
 //! New here: the phase; a worker that leaves once the pool is closed and empty (or
 //! terminated); `join` waiting for the last one; and the `Completer`, a task's end of its
-//! slot that settles it as terminated if the task is dropped unrun. Step 4 (`src/pool.rs`)
-//! adds callbacks and their result-handler thread, `map`, timeouts and the rest of Python's
-//! `ThreadPool`.
+//! slot that settles it as terminated if the task is dropped unrun. Step 4
+//! (`pool_step4_callbacks.rs`) adds callbacks and their result-handler thread, `map` and
+//! timed waits.
 //!
 //! Run its tests alone: `cargo test -p lesson06 --test pool_step3_lifecycle`.
 

@@ -107,6 +107,7 @@ pub fn pages_of(lessons: &[Lesson]) -> Vec<String> {
         [
             "exercises.md",
             "refused.md",
+            "pool_steps.md",
             "python-to-rust.md",
             "pitfalls.md",
             "verify.md",
@@ -247,6 +248,7 @@ impl Writer<'_> {
             &self.exercises(section(&sections, EXERCISES)?)?,
         )?;
         self.write("refused.md", &self.refused(section(&sections, REFUSED)?)?)?;
+        self.write("pool_steps.md", &self.pool_steps()?)?;
         // How verify works, then the two file languages it reads (the checker's reference).
         let verify_readme = self.read("xtask/README.md")?;
         let languages = self.read("crates/checker/README.md")?;
@@ -439,6 +441,44 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// The page that walks lesson06's pool in steps: the lesson README's section on them, then
+    /// each step's `//!` header and the rest of its file, included from the file itself.
+    fn pool_steps(&self) -> Result<String, String> {
+        let title = "Build the pool yourself";
+        let readme = self.read("lesson06/README.md")?;
+        let intro = section(
+            &booktools::markdown::sections(&readme),
+            &format!("## {title}"),
+        )?
+        .to_string();
+        let mut out = pages::rewrite_links(&demote(&intro, title), "lesson06", "", self.lessons);
+        let dir = self.root.join("lesson06/steps");
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let mut files: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        files.sort();
+        for file in files {
+            let source = self.read(&format!("lesson06/steps/{file}"))?;
+            let header: Vec<&str> = source
+                .lines()
+                .map_while(|l| l.strip_prefix("//!"))
+                .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                .collect();
+            let text = pages::rewrite_links(&header.join("\n"), "lesson06/steps", "", self.lessons);
+            // mdBook's `path:N:` includes the file from line N on: the code after the header.
+            out.push_str(&format!(
+                "\n## `{file}`\n\n{text}\n```rust,noplayground\n{{{{#include {}lesson06/steps/{file}:{}:}}}}\n```\n",
+                self.root_from(""),
+                header.len() + 1,
+            ));
+        }
+        Ok(out)
+    }
+
     /// The exercises page: the README's section, then each lesson's task as its file states it.
     fn exercises(&self, intro: &str) -> Result<String, String> {
         let mut out = pages::rewrite_links(&demote(intro, "Exercises"), "", "", self.lessons);
@@ -536,6 +576,49 @@ mod tests {
         );
         assert!(!page.contains("With the fix, rustc still says"));
         assert_eq!(page.matches("With the fix, it compiles").count(), 7);
+    }
+
+    #[test]
+    fn the_pool_steps_page_shows_each_step_header_and_includes_its_code() {
+        let root = project::root();
+        let lessons = project::lessons(&root).unwrap();
+        let src = std::env::temp_dir().join("xtask-book-steps/src"); // read, never written
+        let writer = Writer {
+            root: &root,
+            src: &src,
+            lessons: &lessons,
+        };
+        let page = writer.pool_steps().unwrap();
+        assert!(page.starts_with("# Build the pool yourself\n"), "{page}");
+        let steps = [
+            "pool_step1_basic",
+            "pool_step2_results",
+            "pool_step3_lifecycle",
+            "pool_step4_callbacks",
+            "pool_step5_imap",
+        ];
+        let mut at = 0;
+        for (number, step) in (1..).zip(steps) {
+            let heading = format!("\n## `{step}.rs`\n\nNeeds: nothing beyond std\n");
+            let found = page[at..].find(&heading).map(|i| at + i);
+            at = found.unwrap_or_else(|| panic!("{step} has no section after the one before"));
+            let said = format!("The pool in steps, step {number} of 5:");
+            assert!(
+                page[at..].contains(&said),
+                "{step}'s header is not on the page"
+            );
+            let header = std::fs::read_to_string(root.join(format!("lesson06/steps/{step}.rs")))
+                .unwrap()
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .count();
+            let include = format!(
+                "{{{{#include {}lesson06/steps/{step}.rs:{}:}}}}",
+                writer.root_from(""),
+                header + 1
+            );
+            assert!(page[at..].contains(&include), "{step}: no `{include}`");
+        }
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub fn summary(lessons: &[Lesson]) -> String {
     }
     out.push_str("- [Exercises](exercises.md)\n");
     out.push_str("- [What the compiler refuses](refused.md)\n");
+    out.push_str("- [Build the pool yourself](pool_steps.md)\n");
     out.push_str("- [Python → Rust](python-to-rust.md)\n");
     out.push_str("- [Common pitfalls](pitfalls.md)\n");
     out.push_str("- [How verify works](verify.md)\n");
@@ -359,6 +360,7 @@ mod tests {
         let summary = summary(&lessons());
         assert!(summary.contains("- [Lesson 04: Sync](lesson04/index.md)\n"));
         assert!(summary.contains("  - [semaphore](lesson04/semaphore.md)\n"));
+        assert!(summary.contains("[Build the pool yourself](pool_steps.md)"));
         assert!(summary.contains("[How verify works](verify.md)"));
     }
 

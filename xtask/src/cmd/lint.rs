@@ -570,6 +570,9 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         let wanted = [
             "README.md is missing",
+            "lesson09/Cargo.toml: binary `lesson09` holds no test",
+            "lesson09/Cargo.toml: binary `listed` holds no test",
+            "lesson09/Cargo.toml: binary `unlisted` holds no test",
             "lesson09/README.md is missing",
             "lesson09/solution.rs is missing",
             "lesson09/Cargo.toml lacks the `[[bin]]` entry `name = \"lesson09_exercise\" path = \"exercise.rs\"`",
