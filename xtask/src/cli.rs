@@ -1,116 +1,214 @@
 //! xtask's command line, declared once: clap reads it, checks it, and writes `--help` and
-//! `cargo xtask help COMMAND` from these declarations.
+//! `cargo xtask help COMMAND` from these declarations. clap's builder, not its derive: the
+//! derive's proc-macro crates would lengthen a fresh clone's first `cargo xtask verify` by
+//! seconds, and the declarations read as plainly either way.
 
 use clap::builder::RangedU64ValueParser;
 use clap::error::{ContextKind, ErrorKind};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches};
 use std::ffi::OsString;
 
-/// The project's own tools (xtask/README.md says what each checks and how).
-#[derive(Debug, Parser)]
-// No command is bad use like any other, one line on stderr, rather than the whole help. An
-// option given twice takes its last value, as it always has here.
-#[command(
-    bin_name = "cargo xtask",
-    arg_required_else_help = false,
-    args_override_self = true
-)]
+/// The command line, read.
+#[derive(Debug)]
 pub struct Cli {
-    #[command(subcommand)]
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug)]
 pub enum Command {
-    /// Runs every example (or those named) and checks it against its expected file
-    ///
-    /// Builds the examples once, runs them side by side, each in its own process group with a
-    /// deadline, and judges each run against `lessonNN/expected/<example>.txt`. --list,
-    /// --breaks, --explain and --exercises do something else with the examples picked: one
-    /// of them at a time.
     Verify(Verify),
-    /// Checks your lessonNN/exercise.rs and says what is still missing
-    Check {
-        /// The lesson whose exercise to check, e.g. lesson04
-        lesson: String,
-    },
-    /// Checks every exercise: how many are done, and the next one
+    Check { lesson: String },
     Progress,
-    /// Checks that each lesson's list, binaries, expected and break files and README agree
     Lint,
-    /// Writes each lesson README's examples table from its examples.txt
     Readme,
-    /// Builds the course as an mdBook (in the target directory's book/html)
-    Book {
-        /// Opens the book in a browser once built
-        #[arg(long, conflicts_with = "check")]
-        open: bool,
-        /// Opens every page in headless Chromium and checks it
-        #[arg(long)]
-        check: bool,
-    },
-    /// Model-checks the lesson libraries with shuttle
+    Book { open: bool, check: bool },
     Models,
-    /// Runs cargo-mutants over the lesson libraries (their tests must catch each mutant)
-    #[command(disable_help_flag = true)]
-    Mutants {
-        /// Handed to cargo-mutants as given, e.g. `--file lesson05/src/queue.rs` or `--list`
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
-    /// Measures the lesson libraries against std, parking_lot, crossbeam, threadpool, rayon
-    /// and CPython
-    #[command(disable_help_flag = true)]
-    Bench {
-        /// Handed to the bench program as given: sections (`lock`, `queue`, ...) and `--quick`
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Mutants { args: Vec<String> },
+    Bench { args: Vec<String> },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug)]
 pub struct Verify {
-    /// Lessons (lesson04) or examples (semaphore) to pick; with none, every example
-    #[arg(value_name = "LESSON|EXAMPLE")]
     pub filters: Vec<String>,
-    #[command(flatten)]
     pub mode: Mode,
-    /// How many examples run at once (default: four per core; with --breaks, 64)
-    #[arg(short, long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(1..=256))]
     pub jobs: Option<usize>,
 }
 
 /// What verify does with the examples it picks, instead of running them: one at most.
-#[derive(Debug, Args)]
-#[group(multiple = false)]
+#[derive(Debug)]
 pub struct Mode {
-    /// Lists the picked examples, without running them
-    #[arg(long)]
     pub list: bool,
-    /// Applies each example's breaks in a scratch copy; each must turn verify red
-    #[arg(long)]
     pub breaks: bool,
-    /// Says what each check of EXAMPLE proves and which break it catches
-    #[arg(long, value_name = "EXAMPLE", conflicts_with = "filters")]
     pub explain: Option<String>,
-    /// Requires each exercise's solution to pass and each exercise as shipped to fail
-    #[arg(long)]
     pub exercises: bool,
+}
+
+/// The declaration: every command, its arguments and their help.
+pub fn command() -> clap::Command {
+    let flag = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .action(ArgAction::SetTrue)
+            .help(help)
+    };
+    // Everything after the command, handed on untouched.
+    let handed = |help: &'static str| {
+        Arg::new("args")
+            .value_name("ARGS")
+            .num_args(0..)
+            .trailing_var_arg(true)
+            .allow_hyphen_values(true)
+            .help(help)
+    };
+    clap::Command::new("xtask")
+        .bin_name("cargo xtask")
+        .about("The project's own tools (xtask/README.md says what each checks and how)")
+        // An option given twice takes its last value, as it always has here.
+        .args_override_self(true)
+        .subcommand_required(true)
+        .subcommand(
+            clap::Command::new("verify")
+                .about("Runs every example (or those named) and checks it against its expected file")
+                .long_about(
+                    "Runs every example (or those named) and checks it against its expected file\n\n\
+                     Builds the examples once, runs them side by side, each in its own process group \
+                     with a deadline, and judges each run against `lessonNN/expected/<example>.txt`. \
+                     --list, --breaks, --explain and --exercises do something else with the examples \
+                     picked: one of them at a time.",
+                )
+                .arg(
+                    Arg::new("filters")
+                        .value_name("LESSON|EXAMPLE")
+                        .num_args(0..)
+                        .help("Lessons (lesson04) or examples (semaphore) to pick; with none, every example"),
+                )
+                .arg(flag("list", "Lists the picked examples, without running them"))
+                .arg(flag("breaks", "Applies each example's breaks in a scratch copy; each must turn verify red"))
+                .arg(
+                    Arg::new("explain")
+                        .long("explain")
+                        .value_name("EXAMPLE")
+                        .conflicts_with("filters")
+                        .help("Says what each check of EXAMPLE proves and which break it catches"),
+                )
+                .arg(flag(
+                    "exercises",
+                    "Requires each exercise's solution to pass and each exercise as shipped to fail",
+                ))
+                .group(
+                    ArgGroup::new("mode")
+                        .args(["list", "breaks", "explain", "exercises"])
+                        .multiple(false),
+                )
+                .arg(
+                    Arg::new("jobs")
+                        .short('j')
+                        .long("jobs")
+                        .value_name("N")
+                        .value_parser(RangedU64ValueParser::<usize>::new().range(1..=256))
+                        .help("How many examples run at once (default: four per core; with --breaks, 64)"),
+                ),
+        )
+        .subcommand(
+            clap::Command::new("check")
+                .about("Checks your lessonNN/exercise.rs and says what is still missing")
+                .arg(
+                    Arg::new("lesson")
+                        .value_name("LESSON")
+                        .required(true)
+                        .help("The lesson whose exercise to check, e.g. lesson04"),
+                ),
+        )
+        .subcommand(
+            clap::Command::new("progress")
+                .about("Checks every exercise: how many are done, and the next one"),
+        )
+        .subcommand(clap::Command::new("lint").about(
+            "Checks that each lesson's list, binaries, expected and break files and README agree",
+        ))
+        .subcommand(
+            clap::Command::new("readme")
+                .about("Writes each lesson README's examples table from its examples.txt"),
+        )
+        .subcommand(
+            clap::Command::new("book")
+                .about("Builds the course as an mdBook (in the target directory's book/html)")
+                .arg(flag("open", "Opens the book in a browser once built").conflicts_with("check"))
+                .arg(flag("check", "Opens every page in headless Chromium and checks it")),
+        )
+        .subcommand(
+            clap::Command::new("models").about("Model-checks the lesson libraries with shuttle"),
+        )
+        .subcommand(
+            clap::Command::new("mutants")
+                .about("Runs cargo-mutants over the lesson libraries (their tests must catch each mutant)")
+                .disable_help_flag(true)
+                .arg(handed(
+                    "Handed to cargo-mutants as given, e.g. `--file lesson05/src/queue.rs` or `--list`",
+                )),
+        )
+        .subcommand(
+            clap::Command::new("bench")
+                .about("Measures the lesson libraries against std, parking_lot, crossbeam, threadpool, rayon and CPython")
+                .disable_help_flag(true)
+                .arg(handed(
+                    "Handed to the bench program as given: sections (`lock`, `queue`, ...) and `--quick`",
+                )),
+        )
 }
 
 /// Reads the command line: `args`, the program's name first.
 pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
-    let mut cli = Cli::try_parse_from(args)?;
+    let matches = command().try_get_matches_from(args)?;
+    let (name, sub) = matches
+        .subcommand()
+        .expect("the declaration requires a command");
+    let strings = |sub: &ArgMatches, id: &str| -> Vec<String> {
+        sub.get_many::<String>(id)
+            .map(|values| values.cloned().collect())
+            .unwrap_or_default()
+    };
     // clap takes a `--` right after `mutants` or `bench` as its own end of options and drops
     // it, where cargo-mutants reads `-- ARGS` as arguments for cargo test: it is handed on as
     // typed. (clap keeps any later `--` as a value; the command is always `args[1]`, since
     // `cargo xtask` takes no option of its own before it but `--help`.)
-    if let Command::Mutants { args: handed } | Command::Bench { args: handed } = &mut cli.command
-        && args.get(2).is_some_and(|arg| arg == "--")
-    {
-        handed.insert(0, "--".to_string());
-    }
-    Ok(cli)
+    let handed = |sub: &ArgMatches| {
+        let mut handed = strings(sub, "args");
+        if args.get(2).is_some_and(|arg| arg == "--") {
+            handed.insert(0, "--".to_string());
+        }
+        handed
+    };
+    let command = match name {
+        "verify" => Command::Verify(Verify {
+            filters: strings(sub, "filters"),
+            mode: Mode {
+                list: sub.get_flag("list"),
+                breaks: sub.get_flag("breaks"),
+                explain: sub.get_one::<String>("explain").cloned(),
+                exercises: sub.get_flag("exercises"),
+            },
+            jobs: sub.get_one::<usize>("jobs").copied(),
+        }),
+        "check" => Command::Check {
+            lesson: sub
+                .get_one::<String>("lesson")
+                .cloned()
+                .expect("the declaration requires a lesson"),
+        },
+        "progress" => Command::Progress,
+        "lint" => Command::Lint,
+        "readme" => Command::Readme,
+        "book" => Command::Book {
+            open: sub.get_flag("open"),
+            check: sub.get_flag("check"),
+        },
+        "models" => Command::Models,
+        "mutants" => Command::Mutants { args: handed(sub) },
+        "bench" => Command::Bench { args: handed(sub) },
+        other => unreachable!("`{other}` is not declared"),
+    };
+    Ok(Cli { command })
 }
 
 /// clap's error as one line that says what to do: clap's message, its "did you mean"
@@ -120,7 +218,7 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
 pub fn one_line(mut error: clap::Error, args: &[OsString]) -> String {
     error.remove(ContextKind::Usage);
     error.remove(ContextKind::Suggested);
-    let commands = Cli::command();
+    let commands = command();
     let names: Vec<&str> = commands.get_subcommands().map(|c| c.get_name()).collect();
     let text = error.render().to_string();
     // Paragraphs: the message, then the suggestions, then clap's pointer to --help.
@@ -167,6 +265,6 @@ mod tests {
 
     #[test]
     fn the_declaration_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 }
