@@ -11,11 +11,16 @@
 //!   lines);
 //! - [`report`]: the verdict as text: progress lines, reasons, a diff, the summary;
 //! - [`breaks`]: the break-file language, and the [`breaks::scratch`] copy a break is
-//!   applied in.
+//!   applied in;
+//! - [`error`]: a file that does not parse ([`ParseError`]), or what the system refused
+//!   ([`SystemError`]).
 
 pub mod breaks;
+pub mod error;
 pub mod judge;
 pub mod output;
 pub mod report;
 pub mod run;
 pub mod spec;
+
+pub use error::{ParseError, SystemError};
