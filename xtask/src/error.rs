@@ -1,21 +1,32 @@
 //! How a command fails, which decides xtask's exit status: 2 for bad use, 1 when the work
 //! could not be done. A check that ran and failed is not an error: it is
-//! [`crate::session::Status::Failed`], also exit status 1.
+//! [`crate::session::Status::Failed`], also exit status 1. Each error says its kind where it
+//! is made: [`Error::Usage`] and [`Error::Failed`] directly, [`OrFailed::or_failed`] for what
+//! the system refused, and the checker's errors by their type (the `From` impls below).
 
+use checker::{ParseError, SystemError};
 use std::fmt;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// Bad use: a command, option or name the user typed, or a file they wrote (an expected
-    /// file, a break file, a lesson's list), must change. Exit status 2.
+    /// file, a break file, a lesson's list, a README's table), must change. Exit status 2.
     Usage(String),
     /// The work could not be done: a file could not be read or written, cargo or a program
-    /// could not be started. Exit status 1.
+    /// could not be started, a tool it needs is not installed. Exit status 1.
     Failed(String),
 }
 
 impl Error {
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage(message.into())
+    }
+
+    pub fn failed(message: impl Into<String>) -> Error {
+        Error::Failed(message.into())
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Usage(_) => ExitCode::from(2),
@@ -34,17 +45,29 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The error of a function that still returns `Result<_, String>`, classified by the house's
-/// wording until each says its kind itself: what the system refused reads `cannot <verb> ...`
-/// (`cannot read lesson04/examples.txt: ...`, `cannot start cargo: ...`), and so does a failed
-/// `cargo metadata`; every other message names something the user typed or wrote.
-impl From<String> for Error {
-    fn from(message: String) -> Error {
-        if message.starts_with("cannot ") || message.starts_with("`cargo metadata`") {
-            Error::Failed(message)
-        } else {
-            Error::Usage(message)
-        }
+/// A malformed expected file or break file is the user's to change.
+impl From<ParseError> for Error {
+    fn from(error: ParseError) -> Error {
+        Error::Usage(error.to_string())
+    }
+}
+
+/// What the system refused is work that could not be done.
+impl From<SystemError> for Error {
+    fn from(error: SystemError) -> Error {
+        Error::Failed(error.to_string())
+    }
+}
+
+/// The error of something the system refused (an I/O call, a program started), as a
+/// failure that says what was being done: `cannot read lesson04/examples.txt: <why>`.
+pub trait OrFailed<T> {
+    fn or_failed(self, doing: impl FnOnce() -> String) -> Result<T, Error>;
+}
+
+impl<T, E: fmt::Display> OrFailed<T> for Result<T, E> {
+    fn or_failed(self, doing: impl FnOnce() -> String) -> Result<T, Error> {
+        self.map_err(|e| Error::Failed(format!("{}: {e}", doing())))
     }
 }
 
@@ -53,25 +76,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn what_the_system_refused_fails_and_the_rest_is_bad_use() {
-        let kind = |message: &str| match Error::from(message.to_string()) {
-            Error::Usage(_) => "usage",
-            Error::Failed(_) => "failed",
-        };
-        assert_eq!(kind("cannot read lesson04/examples.txt: denied"), "failed");
-        assert_eq!(kind("cannot start cargo: not found"), "failed");
-        assert_eq!(kind("`cargo metadata` failed: no Cargo.toml"), "failed");
-        assert_eq!(kind("no lesson or example named `x`; ..."), "usage");
+    fn each_kind_has_its_exit_status_and_keeps_its_text() {
+        assert_eq!(Error::usage("x").exit_code(), ExitCode::from(2));
+        assert_eq!(Error::failed("x").exit_code(), ExitCode::FAILURE);
+        let parse = ParseError::at("lesson04/breaks/x.txt", 3, "cannot read y.rs: gone");
         assert_eq!(
-            kind("lesson04/expected/semaphore.txt is missing: ..."),
-            "usage"
+            Error::from(parse),
+            Error::usage("lesson04/breaks/x.txt:3: cannot read y.rs: gone")
         );
-        // A break file's line that names a missing source is the break file's fault.
         assert_eq!(
-            kind("lesson04/breaks/x.txt:3: cannot read y.rs: gone"),
-            "usage"
+            Error::from(SystemError::new("cannot make a pipe: busy")),
+            Error::failed("cannot make a pipe: busy")
         );
-        assert_eq!(Error::Usage("x".into()).exit_code(), ExitCode::from(2));
-        assert_eq!(Error::Failed("x".into()).exit_code(), ExitCode::FAILURE);
+        let refused: Result<(), &str> = Err("denied");
+        assert_eq!(
+            refused.or_failed(|| "cannot read lesson04/examples.txt".into()),
+            Err(Error::failed("cannot read lesson04/examples.txt: denied"))
+        );
     }
 }

@@ -41,6 +41,7 @@ use cli::Command;
 use cmd::verify::Mode;
 use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, verify};
 use error::Error;
+use project::Project;
 use session::Status;
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -62,7 +63,7 @@ const BREAK_JOBS: usize = 64;
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let outcome = match cli::parse(&args) {
-        Ok(cli) => run(cli.command),
+        Ok(cli) => Project::find().and_then(|project| run(&project, cli.command)),
         // `--help` and `help`, asked for: clap's text, on stdout.
         Err(help) if !help.use_stderr() => {
             print!("{}", help.render());
@@ -84,26 +85,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// Carries out the command. The commands' own errors are still `String`s: `Error::from`
-/// tells bad use from failed work by their wording.
-fn run(command: Command) -> Result<Status, Error> {
+/// Carries out the command in the workspace `project`.
+fn run(project: &Project, command: Command) -> Result<Status, Error> {
     Ok(match command {
         Command::Verify(args) => {
             let options = verify_options(args);
             match &options.mode {
-                Mode::Exercises => exercises::verify_exercises(&options.filters, options.jobs)?,
+                Mode::Exercises => {
+                    exercises::verify_exercises(project, &options.filters, options.jobs)?
+                }
                 Mode::Explain(example) => {
-                    explain::explain(example)?;
+                    explain::explain(project, example)?;
                     Status::Passed
                 }
-                Mode::Breaks => breaking::verify_breaks(&options)?,
-                Mode::Run | Mode::List => verify::verify(&options)?,
+                Mode::Breaks => breaking::verify_breaks(project, &options)?,
+                Mode::Run | Mode::List => verify::verify(project, &options)?,
             }
         }
-        Command::Check { lesson } => exercises::check(&lesson)?,
-        Command::Progress => exercises::progress()?,
-        Command::Lint => lint::lint()?,
-        Command::Readme => readme::write_all()?,
+        Command::Check { lesson } => exercises::check(project, &lesson)?,
+        Command::Progress => exercises::progress(project)?,
+        Command::Lint => lint::lint(project)?,
+        Command::Readme => readme::write_all(project)?,
         Command::Book { open, check } => {
             let after = if open {
                 book::After::Open
@@ -112,11 +114,11 @@ fn run(command: Command) -> Result<Status, Error> {
             } else {
                 book::After::Nothing
             };
-            book::book(after, default_jobs())?
+            book::book(project, after, default_jobs())?
         }
-        Command::Models => libraries::models()?,
-        Command::Mutants { args } => libraries::mutants(&args)?,
-        Command::Bench { args } => libraries::bench(&args)?,
+        Command::Models => libraries::models(project)?,
+        Command::Mutants { args } => libraries::mutants(project, &args)?,
+        Command::Bench { args } => libraries::bench(project, &args)?,
     })
 }
 
@@ -158,7 +160,7 @@ mod tests {
     fn outcome(list: &[&str]) -> Result<Status, Error> {
         let args = command_line(list);
         match cli::parse(&args) {
-            Ok(cli) => run(cli.command),
+            Ok(cli) => run(&Project::find().unwrap(), cli.command),
             Err(error) => Err(Error::Usage(cli::one_line(
                 error,
                 args.get(1..).unwrap_or_default(),
@@ -266,6 +268,53 @@ mod tests {
         assert!(err(&["verify", "--breaks", "nosuch"]).starts_with("no lesson or example named"));
         assert!(err(&["verify", "--exercises", "lesson99"]).starts_with("no exercise for"));
         assert!(err(&["help", "nosuch"]).starts_with("unrecognized subcommand 'nosuch'"));
+    }
+
+    #[test]
+    fn each_error_says_its_kind_where_it_is_made() {
+        let dir = std::env::temp_dir().join(format!("xtask-kinds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let write = |path: &str, text: &str| {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "lesson01/examples.txt",
+            "title: T\nteaches: t\nhello | test | runs\nmalformed | test | runs\n",
+        );
+        write("lesson01/expected/hello.txt", "[stdout]\nhello\n");
+        write("lesson01/expected/malformed.txt", "[stdout]\n{nosuch}\n");
+        let project = Project::at(&dir);
+        let kind = |filters: &[&str], breaks: bool| {
+            let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+            let jobs = session::select(&project, &filters)?;
+            if breaks {
+                breaking::load(project.root(), jobs)?;
+            }
+            Ok::<(), Error>(())
+        };
+        let usage = |result: Result<(), Error>| match result {
+            Err(Error::Usage(message)) => message,
+            other => panic!("{other:?}"),
+        };
+        assert!(usage(kind(&["nosuch"], false)).starts_with("no lesson or example named `nosuch`"));
+        assert!(
+            usage(kind(&["malformed"], false))
+                .starts_with("lesson01/expected/malformed.txt:2: unknown placeholder")
+        );
+        assert!(usage(kind(&["hello"], true)).starts_with(
+            "lesson01/breaks/hello.txt is missing: every example needs at least one break"
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+        let gone = Project::at(&dir);
+        assert_eq!(
+            session::select(&gone, &[]).unwrap_err(),
+            Error::failed(format!(
+                "cannot read {}: No such file or directory (os error 2)",
+                dir.display()
+            ))
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! What every command that runs examples shares: the examples picked by name, one build of
 //! their binaries, and a pool of workers that runs them side by side.
 
-use crate::project;
+use crate::error::{Error, OrFailed};
+use crate::project::{self, Project};
 use cargo_metadata::diagnostic::Diagnostic;
 use cargo_metadata::{Message, PackageId};
+use checker::SystemError;
 use checker::report::Mark;
 use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
@@ -36,29 +38,29 @@ pub struct Job {
 }
 /// Turns the filters into jobs, in lesson and tour order; each expected file is parsed now,
 /// so a malformed one stops verify before anything runs.
-pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
-    let lessons = project::lessons(root)?;
+pub fn select(project: &Project, filters: &[String]) -> Result<Vec<Job>, Error> {
+    let lessons = project.lessons()?;
     for filter in filters {
         let known = lessons
             .iter()
             .any(|l| l.package == *filter || l.example(filter).is_some());
         if !known {
-            return Err(format!(
+            return Err(Error::usage(format!(
                 "no lesson or example named `{filter}`; `cargo xtask verify --list` lists them"
-            ));
+            )));
         }
     }
     let mut jobs = Vec::new();
-    for lesson in &lessons {
+    for lesson in lessons {
         let package = lesson.package.as_str();
         let whole = filters.is_empty() || filters.iter().any(|f| f == package);
         if whole {
-            for name in project::binaries(root, package)? {
+            for name in project.binaries(package)? {
                 if lesson.example(&name).is_none() {
-                    return Err(format!(
+                    return Err(Error::usage(format!(
                         "{} is not in {package}/examples.txt; add it there (`cargo xtask lint` checks the lesson)",
                         project::source_file(package, &name)
-                    ));
+                    )));
                 }
             }
         }
@@ -67,8 +69,10 @@ pub fn select(root: &Path, filters: &[String]) -> Result<Vec<Job>, String> {
                 continue;
             }
             let file = project::expected_file(package, &example.name);
-            let text = std::fs::read_to_string(root.join(&file)).map_err(|_| {
-                format!("{file} is missing: every example needs an expected file (xtask/README.md)")
+            let text = std::fs::read_to_string(project.root().join(&file)).map_err(|_| {
+                Error::usage(format!(
+                    "{file} is missing: every example needs an expected file (xtask/README.md)"
+                ))
             })?;
             let spec = spec::parse(&file, &text)?;
             jobs.push(Job {
@@ -109,10 +113,10 @@ impl Executables {
     }
 
     /// The binary's executable; after a build that succeeded, every binary asked for has one.
-    pub fn path(&self, package: &str, name: &str) -> Result<PathBuf, String> {
+    pub fn path(&self, package: &str, name: &str) -> Result<PathBuf, Error> {
         self.get(&Bin::new(package, name))
             .map(Path::to_path_buf)
-            .ok_or_else(|| format!("cargo built no binary `{name}` of {package}"))
+            .ok_or_else(|| Error::failed(format!("cargo built no binary `{name}` of {package}")))
     }
 }
 
@@ -146,19 +150,21 @@ pub fn binaries_of(jobs: &[&Job]) -> Vec<Bin> {
         .collect()
 }
 
-/// Builds `bins` in the workspace at `root` with the cargo that runs xtask, in xtask's own
+/// Builds `bins` in the workspace `project` with the cargo that runs xtask, in xtask's own
 /// profile, and says where each is. With `scratch` (a target directory), it builds there and
 /// keeps going past a binary that does not compile. With `capture`, the compiler's and
 /// cargo's messages are returned on failure instead of shown. Raising `stop` kills cargo.
 pub fn build(
-    root: &Path,
+    project: &Project,
     bins: &[Bin],
     scratch: Option<&Path>,
     capture: bool,
     stop: &AtomicBool,
-) -> Result<Built, String> {
+) -> Result<Built, Error> {
     let mut command = Command::new(project::cargo());
-    command.current_dir(root).args(["build", "--quiet"]);
+    command
+        .current_dir(project.root())
+        .args(["build", "--quiet"]);
     // cargo's JSON messages on stdout name each binary's executable. Captured, the compiler's
     // messages come in them too (`json`); shown, cargo renders them on stderr as a plain build
     // does (`json-render-diagnostics`).
@@ -180,9 +186,7 @@ pub fn build(
     if capture {
         command.stderr(Stdio::piped());
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let mut child = command.spawn().or_failed(|| "cannot start cargo".into())?;
     // Both streams are read on threads of their own, so cargo never blocks on a full pipe
     // while this one watches `stop`.
     let stdout = child.stdout.take().expect("cargo's stdout is piped");
@@ -204,18 +208,18 @@ pub fn build(
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("cannot wait for cargo: {e}")),
+            Err(e) => return Err(Error::failed(format!("cannot wait for cargo: {e}"))),
         }
     };
     let (artifacts, diagnostics) = messages
         .join()
-        .map_err(|_| "the reader of cargo's messages panicked".to_string())?
-        .map_err(|e| format!("cannot read cargo's messages: {e}"))?;
+        .map_err(|_| Error::failed("the reader of cargo's messages panicked"))?
+        .or_failed(|| "cannot read cargo's messages".into())?;
     let cargo = stderr
         .map(|reader| reader.join().unwrap_or_default())
         .unwrap_or_default();
     // An artifact names its package by id; the workspace's metadata gives the name.
-    let metadata = project::metadata(root)?;
+    let metadata = project.metadata()?;
     let mut built = Executables::default();
     for (id, name, executable) in artifacts {
         if let Some(package) = metadata.packages.iter().find(|p| p.id == id) {
@@ -230,10 +234,10 @@ pub fn build(
         }));
     }
     if let Some(missing) = bins.iter().find(|bin| built.get(bin).is_none()) {
-        return Err(format!(
+        return Err(Error::failed(format!(
             "cargo built {}, but named no executable for its binary `{}`",
             missing.package, missing.name
-        ));
+        )));
     }
     Ok(Built::Yes(built))
 }
@@ -279,7 +283,7 @@ pub enum Event<T> {
     /// The program was killed when the session was interrupted.
     CutShort(T, Outcome),
     /// The program could not be run at all.
-    Failed(T, String),
+    Failed(T, SystemError),
     /// The session was interrupted before a worker took the task.
     NotStarted(T),
 }
@@ -289,25 +293,31 @@ pub enum Event<T> {
 /// command that runs programs (verify, `--breaks`, `--exercises`, `check`, `progress`, the
 /// book) runs them through one of these, so an interrupt means the same everywhere.
 #[derive(Debug)]
-pub struct Session {
-    pub root: PathBuf,
+pub struct Session<'p> {
+    project: &'p Project,
     stop: &'static AtomicBool,
 }
 
-impl Session {
+impl<'p> Session<'p> {
     /// Routes Ctrl-C and SIGTERM to the interrupt flag and makes this process a subreaper.
-    pub fn start(root: &Path) -> Result<Session, String> {
+    pub fn start(project: &'p Project) -> Result<Session<'p>, Error> {
         interrupt::install()?;
         run::become_subreaper()?;
-        Ok(Session::with_stop(root, interrupt::flag()))
+        Ok(Session::with_stop(project, interrupt::flag()))
     }
 
     /// A session that watches `stop` instead of the signals (for tests).
-    pub fn with_stop(root: &Path, stop: &'static AtomicBool) -> Session {
-        Session {
-            root: root.into(),
-            stop,
-        }
+    pub fn with_stop(project: &'p Project, stop: &'static AtomicBool) -> Session<'p> {
+        Session { project, stop }
+    }
+
+    /// The workspace the session builds and runs in.
+    pub fn project(&self) -> &'p Project {
+        self.project
+    }
+
+    pub fn root(&self) -> &'p Path {
+        self.project.root()
     }
 
     /// The flag an interrupt raises, for work the session does not run itself.
@@ -319,9 +329,9 @@ impl Session {
         self.stop.load(Ordering::SeqCst)
     }
 
-    /// [`build`] in this session's root, stopped by its interrupt.
-    pub fn build(&self, bins: &[Bin], capture: bool) -> Result<Built, String> {
-        build(&self.root, bins, None, capture, self.stop)
+    /// [`build`] in this session's workspace, stopped by its interrupt.
+    pub fn build(&self, bins: &[Bin], capture: bool) -> Result<Built, Error> {
+        build(self.project, bins, None, capture, self.stop)
     }
 
     /// Runs the tasks on `workers` threads, in `dir`, handing each [`Event`] to `each` on
@@ -453,27 +463,28 @@ mod tests {
     }
 
     /// A session in its own scratch directory, stopped by its own flag.
-    fn session(name: &str) -> (Session, &'static AtomicBool) {
+    fn session(name: &str) -> (Session<'static>, &'static AtomicBool) {
         let dir = std::env::temp_dir().join(format!("xtask-session-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        let project: &'static Project = Box::leak(Box::new(Project::at(dir)));
         let stop: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
-        (Session::with_stop(&dir, stop), stop)
+        (Session::with_stop(project, stop), stop)
     }
 
     #[test]
     fn a_task_lost_to_a_panic_never_reports() {
         let (session, _) = session("lost");
-        let mut lost = task(&session.root, "lost", "echo hi", "[stdout]\nhi\n");
+        let mut lost = task(session.root(), "lost", "echo hi", "[stdout]\nhi\n");
         // Not reachable from a parsed file (it caps seconds), but any panic would do.
         lost.plan.signal = Some(spec::SignalPlan {
             signal: nix::sys::signal::Signal::SIGINT,
             when: spec::SignalWhen::At(f64::MAX),
         });
         let mut events = Vec::new();
-        let lost = session.run(vec![lost], 1, &session.root, |e| {
+        let lost = session.run(vec![lost], 1, session.root(), |e| {
             events.push(format!("{e:?}"))
         });
-        std::fs::remove_dir_all(&session.root).unwrap();
+        std::fs::remove_dir_all(session.root()).unwrap();
         assert_eq!(lost, 1);
         assert!(events.is_empty(), "{events:?}");
     }
@@ -482,7 +493,7 @@ mod tests {
     fn a_stop_kills_the_running_programs_and_starts_no_more() {
         run::become_subreaper().unwrap();
         let (session, stop) = session("stop");
-        let dir = session.root.clone();
+        let dir = session.root().to_path_buf();
         let script = "sleep 60 & sleep 60";
         let tasks = vec![
             task(&dir, "first", script, "[stdout]\n"),
@@ -541,6 +552,6 @@ mod tests {
         assert_eq!(tally.status(&session), Status::Failed);
         stop.store(true, Ordering::SeqCst);
         assert_eq!(tally.status(&session), Status::Interrupted);
-        std::fs::remove_dir_all(&session.root).unwrap();
+        std::fs::remove_dir_all(session.root()).unwrap();
     }
 }

@@ -39,8 +39,9 @@ fn bad_use_exits_2_with_one_line_that_says_what_to_do() {
         &[
             ("hello", HELLO, "[stdout]\nhello\n"),
             ("broken", HELLO, "[stdout]\n{nosuch}\n"),
+            ("bad_break", HELLO, "[stdout]\nhello\n"),
         ],
-        &[],
+        &[("lesson01/breaks/bad_break.txt", "why: no header\n")],
     );
     let cases: &[(&[&str], &str)] = &[
         (
@@ -70,6 +71,14 @@ fn bad_use_exits_2_with_one_line_that_says_what_to_do() {
         (
             &["verify", "broken"],
             "xtask: lesson01/expected/broken.txt:2: unknown placeholder `{nosuch}`",
+        ),
+        (
+            &["verify", "--breaks", "hello"],
+            "xtask: lesson01/breaks/hello.txt is missing: every example needs at least one break",
+        ),
+        (
+            &["verify", "--breaks", "bad_break"],
+            "xtask: lesson01/breaks/bad_break.txt:1: text before the first break",
         ),
     ];
     let seen: Vec<_> = cases.iter().map(|(args, _)| xtask(&dir, args)).collect();

@@ -1,14 +1,16 @@
 //! `cargo xtask book --check`: every page opened in headless Chromium and checked
 //! (`booktools::browser`); this says what the check found.
 
+use crate::error::Error;
 use crate::session::Status;
 use course::Lesson;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn check(html: &Path, pages: &[String], lessons: &[Lesson]) -> Result<Status, String> {
+pub fn check(html: &Path, pages: &[String], lessons: &[Lesson]) -> Result<Status, Error> {
     let started = Instant::now();
-    let checked = booktools::browser::check(html, pages, lessons)?;
+    // Its errors are all the browser's: none installed, one that would not start or answer.
+    let checked = booktools::browser::check(html, pages, lessons).map_err(Error::Failed)?;
     for problem in &checked.problems {
         println!("  {problem}");
     }

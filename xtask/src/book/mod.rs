@@ -10,7 +10,8 @@ mod request;
 
 use crate::cmd::breaks::{self as breaking, Case};
 use crate::cmd::explain;
-use crate::project;
+use crate::error::{Error, OrFailed};
+use crate::project::{self, Project};
 use crate::session::{self, Built, Event, Job, Session, Status, Task};
 use checker::judge as verdict;
 use checker::run::Outcome;
@@ -21,21 +22,21 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-pub fn book(after: After, workers: usize) -> Result<Status, String> {
+pub fn book(project: &Project, after: After, workers: usize) -> Result<Status, Error> {
     request::require_mdbook()?;
-    let root = project::root();
-    let lessons = project::lessons(&root)?;
-    let jobs = session::select(&root, &[])?;
-    let session = Session::start(&root)?;
+    let root = project.root();
+    let lessons = project.lessons()?;
+    let jobs = session::select(project, &[])?;
+    let session = Session::start(project)?;
 
     println!("book: running every example once, for its output");
     let Some(runs) = run_examples(&session, &jobs, workers)? else {
         return Ok(Status::Interrupted);
     };
-    let cases = breaking::load(&root, jobs.clone())?;
+    let cases = breaking::load(root, jobs.clone())?;
     let stale: Vec<Case> = cases
         .iter()
-        .filter(|case| breaking::recorded_verdict(&root, case).is_none())
+        .filter(|case| breaking::recorded_verdict(project, case).is_none())
         .cloned()
         .collect();
     if !stale.is_empty() {
@@ -49,33 +50,31 @@ pub fn book(after: After, workers: usize) -> Result<Status, String> {
         return Ok(Status::Interrupted);
     }
 
-    let dir = project::target_dir(&root)?.join("book");
+    let dir = project.target_dir()?.join("book");
     let src = dir.join("src");
     let _ = std::fs::remove_dir_all(&src);
     let writer = Writer {
-        root: &root,
+        project,
         src: &src,
-        lessons: &lessons,
+        lessons,
     };
     writer.write_all(&jobs, &runs, &cases)?;
     std::fs::write(dir.join("book.toml"), BOOK_TOML)
-        .map_err(|e| format!("cannot write {}: {e}", dir.join("book.toml").display()))?;
+        .or_failed(|| format!("cannot write {}", dir.join("book.toml").display()))?;
     let html = dir.join("html");
     let mut mdbook = Command::new("mdbook");
     mdbook.arg("build").arg(&dir);
     if after == After::Open {
         mdbook.arg("--open");
     }
-    let status = mdbook
-        .status()
-        .map_err(|e| format!("cannot run mdbook: {e}"))?;
+    let status = mdbook.status().or_failed(|| "cannot run mdbook".into())?;
     if !status.success() {
         eprintln!("book: mdbook failed (its messages are above)");
         return Ok(Status::Failed);
     }
     println!("book: written to {}", html.join("index.html").display());
     match after {
-        After::Check => browser::check(&html, &pages_of(&lessons), &lessons),
+        After::Check => browser::check(&html, &pages_of(lessons), lessons),
         After::Nothing | After::Open => Ok(Status::Passed),
     }
 }
@@ -128,14 +127,16 @@ fn run_examples(
     session: &Session,
     jobs: &[Job],
     workers: usize,
-) -> Result<Option<HashMap<String, Run>>, String> {
-    let root = session.root.as_path();
+) -> Result<Option<HashMap<String, Run>>, Error> {
+    let root = session.root();
     let all: Vec<&Job> = jobs.iter().collect();
     let built = match session.build(&session::binaries_of(&all), false)? {
         Built::Yes(built) => built,
         Built::Interrupted => return Ok(None),
         Built::Failed(_) => {
-            return Err("the examples do not build (cargo's messages are above)".into());
+            return Err(Error::failed(
+                "the examples do not build (cargo's messages are above)",
+            ));
         }
     };
     let tasks = jobs
@@ -148,7 +149,7 @@ fn run_examples(
                 data: index,
             })
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, Error>>()?;
     let mut runs = HashMap::new();
     let mut problem = None;
     let lost = session.run(tasks, workers, root, |event| match event {
@@ -175,44 +176,47 @@ fn run_examples(
         return Ok(None);
     }
     if lost > 0 {
-        return Err(format!(
+        return Err(Error::failed(format!(
             "{lost} example(s) lost to a panic in the book's run (above)"
-        ));
+        )));
     }
     match problem {
-        Some(why) => Err(why),
+        Some(why) => Err(Error::Failed(why)),
         None => Ok(Some(runs)),
     }
 }
 
 /// Writes the book's markdown.
 struct Writer<'a> {
-    root: &'a Path,
+    project: &'a Project,
     src: &'a Path,
     lessons: &'a [Lesson],
 }
 
-impl Writer<'_> {
-    fn write(&self, page: &str, text: &str) -> Result<(), String> {
+impl<'a> Writer<'a> {
+    fn write(&self, page: &str, text: &str) -> Result<(), Error> {
         let path = self.src.join(page);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .or_failed(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        std::fs::write(&path, text).or_failed(|| format!("cannot write {}", path.display()))
     }
 
-    fn read(&self, file: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.root.join(file))
-            .map_err(|e| format!("cannot read {file}: {e}"))
+    fn read(&self, file: &str) -> Result<String, Error> {
+        std::fs::read_to_string(self.root().join(file)).or_failed(|| format!("cannot read {file}"))
+    }
+
+    fn root(&self) -> &'a Path {
+        self.project.root()
     }
 
     /// The repository root as seen from the book directory `page_dir`.
     fn root_from(&self, page_dir: &str) -> String {
         let depth = page_dir.split('/').filter(|p| !p.is_empty()).count();
-        match self.src.strip_prefix(self.root) {
+        match self.src.strip_prefix(self.root()) {
             Ok(inside) => "../".repeat(inside.components().count() + depth),
-            Err(_) => format!("{}/", self.root.display()),
+            Err(_) => format!("{}/", self.root().display()),
         }
     }
 
@@ -221,7 +225,7 @@ impl Writer<'_> {
         jobs: &[Job],
         runs: &HashMap<String, Run>,
         cases: &[Case],
-    ) -> Result<(), String> {
+    ) -> Result<(), Error> {
         self.write("SUMMARY.md", &pages::summary(self.lessons))?;
         let readme = self.read("README.md")?;
         let sections = booktools::markdown::sections(&readme);
@@ -277,10 +281,10 @@ impl Writer<'_> {
                 .lessons
                 .iter()
                 .find(|l| l.package == job.package)
-                .ok_or_else(|| format!("{} has no lesson", job.name))?;
+                .ok_or_else(|| Error::failed(format!("{} has no lesson", job.name)))?;
             let run = runs
                 .get(&job.name)
-                .ok_or_else(|| format!("{} was not run", job.name))?;
+                .ok_or_else(|| Error::failed(format!("{} was not run", job.name)))?;
             let page = self.example_page(lesson, job, run, cases)?;
             self.write(&format!("{}/{}.md", job.package, job.name), &page)?;
         }
@@ -293,7 +297,7 @@ impl Writer<'_> {
         job: &Job,
         run: &Run,
         cases: &[Case],
-    ) -> Result<String, String> {
+    ) -> Result<String, Error> {
         let source = self.read(&project::source_file(&job.package, &job.name))?;
         let title = source
             .lines()
@@ -309,7 +313,7 @@ impl Writer<'_> {
             found.iter().map(|c| c.brk.clone()).collect();
         let example = lesson
             .example(&job.name)
-            .ok_or_else(|| format!("{} is not listed", job.name))?;
+            .ok_or_else(|| Error::failed(format!("{} is not listed", job.name)))?;
         let explain = explain::text(
             &job.package,
             &job.name,
@@ -321,7 +325,7 @@ impl Writer<'_> {
         );
         let mut breaks = Vec::new();
         for case in found {
-            let (verdict, reported) = breaking::recorded_verdict(self.root, case)
+            let (verdict, reported) = breaking::recorded_verdict(self.project, case)
                 .map(|record| (record.verdict, record.failures))
                 .unwrap_or_else(|| ("not run (verify was interrupted)".into(), Vec::new()));
             breaks.push(BreakView {
@@ -358,7 +362,7 @@ impl Writer<'_> {
     /// The page of the programs the compiler refuses: the README's section, then each listing
     /// of each lesson, included from its file, with the message rustc gives for it now, at
     /// this build, and whether its fixed text compiles.
-    fn refused(&self, intro: &str) -> Result<String, String> {
+    fn refused(&self, intro: &str) -> Result<String, Error> {
         let title = "What the compiler refuses";
         let mut out = pages::rewrite_links(&demote(intro, title), "", "", self.lessons);
         let scratch = self
@@ -370,14 +374,17 @@ impl Writer<'_> {
         let version = Command::new(&rustc)
             .arg("--version")
             .output()
-            .map_err(|e| format!("cannot run rustc: {e}"))?;
+            .or_failed(|| "cannot run rustc".into())?;
         let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
         out.push_str(&format!(
             "\nEach message below is what `{version}` printed when this book was built.\n"
         ));
         for lesson in self.lessons {
             let package = &lesson.package;
-            let mut listings = refused::listings(&self.root.join(package))?;
+            // The listings are the lessons' own files, which `cargo test -p lessonNN` checks;
+            // one the book cannot read or compile is work it could not do.
+            let mut listings =
+                refused::listings(&self.root().join(package)).map_err(Error::Failed)?;
             // In the order the lesson's README names them, which is the order it teaches them.
             let readme = self.read(&format!("{package}/README.md"))?;
             listings.sort_by_key(|l| {
@@ -397,7 +404,8 @@ impl Writer<'_> {
                 let name = &listing.name;
                 let dir = scratch.join(package).join(name);
                 let refused =
-                    refused::compile(name, &listing.source, &dir.join("refused"), "human")?;
+                    refused::compile(name, &listing.source, &dir.join("refused"), "human")
+                        .map_err(Error::Failed)?;
                 let said = if refused.status.success() {
                     format!(
                         "(nothing: this rustc compiles the listing, which `cargo test -p {package}` reports as a failure)\n"
@@ -408,8 +416,10 @@ impl Writer<'_> {
                         .to_string()
                         + "\n"
                 };
-                let fixed = listing.fixed()?;
-                let accepted = refused::compile(name, &fixed, &dir.join("fixed"), "human")?;
+                // A fix that does not apply is the listing's to mend.
+                let fixed = listing.fixed().map_err(Error::Usage)?;
+                let accepted = refused::compile(name, &fixed, &dir.join("fixed"), "human")
+                    .map_err(Error::Failed)?;
                 let fixed_verdict = if accepted.status.success() && accepted.stderr.is_empty() {
                     "With the fix, it compiles, with no warning.".to_string()
                 } else {
@@ -443,7 +453,7 @@ impl Writer<'_> {
 
     /// The page that walks lesson06's pool in steps: the lesson README's section on them, then
     /// each step's `//!` header and the rest of its file, included from the file itself.
-    fn pool_steps(&self) -> Result<String, String> {
+    fn pool_steps(&self) -> Result<String, Error> {
         let title = "Build the pool yourself";
         let readme = self.read("lesson06/README.md")?;
         let intro = section(
@@ -452,9 +462,9 @@ impl Writer<'_> {
         )?
         .to_string();
         let mut out = pages::rewrite_links(&demote(&intro, title), "lesson06", "", self.lessons);
-        let dir = self.root.join("lesson06/steps");
+        let dir = self.root().join("lesson06/steps");
         let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            std::fs::read_dir(&dir).or_failed(|| format!("cannot read {}", dir.display()))?;
         let mut files: Vec<String> = entries
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
@@ -480,12 +490,12 @@ impl Writer<'_> {
     }
 
     /// The exercises page: the README's section, then each lesson's task as its file states it.
-    fn exercises(&self, intro: &str) -> Result<String, String> {
+    fn exercises(&self, intro: &str) -> Result<String, Error> {
         let mut out = pages::rewrite_links(&demote(intro, "Exercises"), "", "", self.lessons);
         for lesson in self.lessons {
             let package = &lesson.package;
             let file = format!("{package}/exercise.rs");
-            let Ok(source) = std::fs::read_to_string(self.root.join(&file)) else {
+            let Ok(source) = std::fs::read_to_string(self.root().join(&file)) else {
                 out.push_str(&format!(
                     "\n## {}: a reflection\n\nNothing to write: the questions are in [the lesson's chapter]({package}/index.md#exercise-where-would-threads-help).\n",
                     package
@@ -514,12 +524,12 @@ const REFUSED: &str = "## What the compiler refuses";
 const PITFALLS: &str = "## Common pitfalls";
 const PYTHON_TO_RUST: &str = "## Python → Rust";
 
-fn section<'a>(sections: &'a [(String, String)], heading: &str) -> Result<&'a str, String> {
+fn section<'a>(sections: &'a [(String, String)], heading: &str) -> Result<&'a str, Error> {
     sections
         .iter()
         .find(|(h, _)| h.starts_with(heading))
         .map(|(_, text)| text.as_str())
-        .ok_or_else(|| format!("README.md has no `{heading}` section for the book"))
+        .ok_or_else(|| Error::usage(format!("README.md has no `{heading}` section for the book")))
 }
 
 /// A README section as a page of its own: its `## ` heading becomes the page's title.
@@ -540,19 +550,22 @@ mod tests {
         assert_eq!(headings, ["", "## One", "## Two"]);
         assert!(found[1].1.contains("## not a heading"));
         assert_eq!(demote(&found[2].1, "Second"), "# Second\nb\n");
-        assert!(section(&found, "## Three").is_err());
+        assert!(matches!(
+            section(&found, "## Three"),
+            Err(Error::Usage(message)) if message == "README.md has no `## Three` section for the book"
+        ));
     }
 
     #[test]
     fn the_refused_page_shows_each_listing_with_the_message_rustc_gives_now() {
-        let root = project::root();
-        let lessons = project::lessons(&root).unwrap();
+        let project = Project::find().unwrap();
+        let lessons = project.lessons().unwrap();
         let scratch = tempfile::tempdir().unwrap();
         let src = scratch.path().join("src");
         let writer = Writer {
-            root: &root,
+            project: &project,
             src: &src,
-            lessons: &lessons,
+            lessons,
         };
         let page = writer
             .refused("## What the compiler refuses\nintro\n")
@@ -580,13 +593,14 @@ mod tests {
 
     #[test]
     fn the_pool_steps_page_shows_each_step_header_and_includes_its_code() {
-        let root = project::root();
-        let lessons = project::lessons(&root).unwrap();
+        let project = Project::find().unwrap();
+        let root = project.root();
+        let lessons = project.lessons().unwrap();
         let src = std::env::temp_dir().join("xtask-book-steps/src"); // read, never written
         let writer = Writer {
-            root: &root,
+            project: &project,
             src: &src,
-            lessons: &lessons,
+            lessons,
         };
         let page = writer.pool_steps().unwrap();
         assert!(page.starts_with("# Build the pool yourself\n"), "{page}");
@@ -623,9 +637,10 @@ mod tests {
 
     #[test]
     fn every_page_of_the_summary_is_written() {
-        let lessons = project::lessons(&project::root()).unwrap();
-        let summary = pages::summary(&lessons);
-        for page in pages_of(&lessons) {
+        let project = Project::find().unwrap();
+        let lessons = project.lessons().unwrap();
+        let summary = pages::summary(lessons);
+        for page in pages_of(lessons) {
             assert!(
                 summary.contains(&format!("({page})")),
                 "{page} is not in the summary"

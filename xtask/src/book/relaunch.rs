@@ -7,7 +7,8 @@
 #[path = "request.rs"]
 mod request;
 
-use crate::project;
+use crate::error::Error;
+use crate::project::{self, Project};
 use crate::session::Status;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -17,14 +18,16 @@ pub use request::After;
 /// Set in the relaunched xtask, which must have the feature: it never relaunches again.
 const RELAUNCHED: &str = "XTASK_BOOK_RELAUNCHED";
 
-pub fn book(after: After, _workers: usize) -> Result<Status, String> {
+pub fn book(project: &Project, after: After, _workers: usize) -> Result<Status, Error> {
     request::require_mdbook()?;
     if std::env::var_os(RELAUNCHED).is_some() {
-        return Err("xtask was relaunched for the book without its `book` feature".into());
+        return Err(Error::failed(
+            "xtask was relaunched for the book without its `book` feature",
+        ));
     }
     let mut cargo = Command::new(project::cargo());
     // From the workspace root, so cargo reads the same configuration (a `build.target-dir`).
-    cargo.current_dir(project::root()).args([
+    cargo.current_dir(project.root()).args([
         "run",
         "--quiet",
         "--package",
@@ -47,5 +50,7 @@ pub fn book(after: After, _workers: usize) -> Result<Status, String> {
     }
     // `exec` returns only when it could not replace this process.
     let error = cargo.env(RELAUNCHED, "1").exec();
-    Err(format!("cannot run cargo to build the book: {error}"))
+    Err(Error::failed(format!(
+        "cannot run cargo to build the book: {error}"
+    )))
 }

@@ -1,6 +1,7 @@
 //! What `cargo xtask book` is asked, and the one thing it needs before anything else:
 //! shared by the book command and by its relaunch (`relaunch.rs`).
 
+use crate::error::Error;
 use std::process::Command;
 
 /// What `cargo xtask book` was asked for after building.
@@ -13,8 +14,9 @@ pub enum After {
     Check,
 }
 
-/// Fails, saying how to install it, when mdBook is not installed.
-pub fn require_mdbook() -> Result<(), String> {
+/// Fails, saying how to install it, when mdBook is not installed: work that cannot be done
+/// (exit status 1), not bad use of xtask.
+pub fn require_mdbook() -> Result<(), Error> {
     let installed = Command::new("mdbook")
         .arg("--version")
         .output()
@@ -22,9 +24,8 @@ pub fn require_mdbook() -> Result<(), String> {
     if installed {
         Ok(())
     } else {
-        Err(
-            "mdBook is not installed; install it with `cargo install mdbook --locked`, then run `cargo xtask book` again"
-                .into(),
-        )
+        Err(Error::failed(
+            "mdBook is not installed; install it with `cargo install mdbook --locked`, then run `cargo xtask book` again",
+        ))
     }
 }

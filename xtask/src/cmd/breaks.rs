@@ -8,9 +8,11 @@
 //! one parallel run serve many breaks.
 
 use crate::cmd::verify::Options;
-use crate::project;
+use crate::error::{Error, OrFailed};
+use crate::project::{self, Project};
 use crate::session::{self, Bin, Built, Event, Failed, Job, Session, Status, Tally, Task};
 use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use checker::ParseError;
 use checker::breaks::scratch::Scratch;
 use checker::breaks::{self, Break};
 use checker::judge::{self as verdict, Failure, Reason};
@@ -47,12 +49,11 @@ pub enum Verdict {
     Error(String),
 }
 
-/// Runs every break of the selected examples; `Err` for bad use (exit 2).
-pub fn verify_breaks(options: &Options) -> Result<Status, String> {
-    let root = project::root();
-    let jobs = session::select(&root, &options.filters)?;
-    let cases = load(&root, jobs)?;
-    let session = Session::start(&root)?;
+/// Runs every break of the selected examples.
+pub fn verify_breaks(project: &Project, options: &Options) -> Result<Status, Error> {
+    let jobs = session::select(project, &options.filters)?;
+    let cases = load(project.root(), jobs)?;
+    let session = Session::start(project)?;
     let started = Instant::now();
     let total = cases.len();
     let mut tally = Tally::default();
@@ -97,10 +98,13 @@ pub fn run(
     cases: Vec<Case>,
     workers: usize,
     mut each: impl FnMut(&Case, &Verdict),
-) -> Result<usize, String> {
-    let root = session.root.as_path();
-    let base = project::target_dir(root)?.join("xtask-breaks");
+) -> Result<usize, Error> {
+    let project = session.project();
+    let root = project.root();
+    let base = project.target_dir()?.join("xtask-breaks");
     let scratch = Scratch::take(&base, root)?;
+    // The copy is a workspace of its own: cargo names its packages by their paths there.
+    let copy = Project::at(&scratch.root);
     let rounds = schedule(cases);
     println!(
         "breaks: {} break(s) in {} round(s), in a scratch copy at {}",
@@ -117,14 +121,14 @@ pub fn run(
         for case in &round {
             let text = scratch.read(&case.brk.file)?;
             let broken = breaks::apply(&text, &case.brk.edits)
-                .map_err(|why| format!("{}:{}: {why}", case.file, case.brk.line))?;
+                .map_err(|why| ParseError::at(&case.file, case.brk.line, why))?;
             scratch.write(&case.brk.file, &broken)?;
         }
         let jobs: Vec<&Job> = round.iter().map(|c| c.job.as_ref()).collect();
         // Only what cargo says it built this round is run: a binary left from an earlier
         // round never stands in for one that fails to build.
         let build = match session::build(
-            &scratch.root,
+            &copy,
             &session::binaries_of(&jobs),
             Some(&scratch.target),
             true,
@@ -161,12 +165,12 @@ pub fn run(
                     (case, verdict)
                 }
                 Event::CutShort(case, _) => (case, Verdict::Interrupted),
-                Event::Failed(case, why) => (case, Verdict::Error(why)),
+                Event::Failed(case, why) => (case, Verdict::Error(why.to_string())),
             };
             results.push((case, verdict));
         });
         for (case, verdict) in results {
-            record(root, &case, &verdict)?;
+            record(project, &case, &verdict)?;
             each(&case, &verdict);
         }
     }
@@ -177,8 +181,9 @@ pub fn run(
 
 /// Where the verdict of a break is kept between runs: `xtask-breaks/verdicts/` in the
 /// target directory, one JSON file per break.
-fn record_file(root: &Path, case: &Case) -> Result<std::path::PathBuf, String> {
-    Ok(project::target_dir(root)?
+fn record_file(project: &Project, case: &Case) -> Result<std::path::PathBuf, Error> {
+    Ok(project
+        .target_dir()?
         .join("xtask-breaks/verdicts")
         .join(format!(
             "{}.{}.{}.json",
@@ -237,7 +242,7 @@ fn fingerprint(root: &Path, case: &Case) -> String {
 }
 
 /// Keeps the verdict of a break for the book. An interrupted run records nothing.
-fn record(root: &Path, case: &Case, verdict: &Verdict) -> Result<(), String> {
+fn record(project: &Project, case: &Case, verdict: &Verdict) -> Result<(), Error> {
     let listed = |failures: &[Failure]| -> Vec<String> {
         failures
             .iter()
@@ -259,37 +264,38 @@ fn record(root: &Path, case: &Case, verdict: &Verdict) -> Result<(), String> {
         Verdict::Error(why) => (format!("not caught: {why}"), vec![]),
     };
     let record = Record {
-        fingerprint: fingerprint(root, case),
+        fingerprint: fingerprint(project.root(), case),
         verdict,
         failures,
     };
-    let path = record_file(root, case)?;
+    let path = record_file(project, case)?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).or_failed(|| format!("cannot create {}", dir.display()))?;
     }
     let json = serde_json::to_string_pretty(&record).expect("a record always serializes");
-    std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, json).or_failed(|| format!("cannot write {}", path.display()))
 }
 
 /// The verdict recorded for the break, when there is one and it is fresh. Only the book
 /// reads it.
 #[cfg_attr(not(feature = "book"), allow(dead_code))]
-pub fn recorded_verdict(root: &Path, case: &Case) -> Option<Record> {
-    let text = std::fs::read_to_string(record_file(root, case).ok()?).ok()?;
+pub fn recorded_verdict(project: &Project, case: &Case) -> Option<Record> {
+    let text = std::fs::read_to_string(record_file(project, case).ok()?).ok()?;
     let record: Record = serde_json::from_str(&text).ok()?;
-    (record.fingerprint == fingerprint(root, case)).then_some(record)
+    (record.fingerprint == fingerprint(project.root(), case)).then_some(record)
 }
 
 /// Reads and checks the break file of every job: each break's lines must be found in the
 /// reader's tree and each `caught by: check ...` must name a check of the expected file.
-pub fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, String> {
+pub fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, Error> {
     let mut cases = Vec::new();
     for job in jobs {
         let job = Arc::new(job);
         let file = breaks::file_of(&job.package, &job.name);
         let text = std::fs::read_to_string(root.join(&file)).map_err(|_| {
-            format!("{file} is missing: every example needs at least one break (xtask/README.md)")
+            Error::usage(format!(
+                "{file} is missing: every example needs at least one break (xtask/README.md)"
+            ))
         })?;
         let source = project::source_file(&job.package, &job.name);
         for brk in breaks::parse(&file, &text, &source)? {
@@ -304,33 +310,34 @@ pub fn load(root: &Path, jobs: Vec<Job>) -> Result<Vec<Case>, String> {
     Ok(cases)
 }
 
-/// The checks a break file can make before anything is built.
-pub fn check_break(root: &Path, job: &Job, file: &str, brk: &Break) -> Result<(), String> {
-    let at = format!("{file}:{}", brk.line);
+/// The checks a break file can make before anything is built; what fails is the break
+/// file's to change (a source it names that cannot be read included).
+pub fn check_break(root: &Path, job: &Job, file: &str, brk: &Break) -> Result<(), ParseError> {
+    let fail = |message: String| ParseError::at(file, brk.line, message);
     if brk.file.contains("..") || Path::new(&brk.file).is_absolute() {
-        return Err(format!(
-            "{at}: `file: {}` must be inside the workspace",
+        return Err(fail(format!(
+            "`file: {}` must be inside the workspace",
             brk.file
-        ));
+        )));
     }
     let own = project::source_file(&job.package, &job.name);
     if brk.file != own && brk.file.contains("/src/bin/") {
-        return Err(format!(
-            "{at}: break `{}` changes {}, another example's source; a break changes its own example or a library",
+        return Err(fail(format!(
+            "break `{}` changes {}, another example's source; a break changes its own example or a library",
             brk.name, brk.file
-        ));
+        )));
     }
     let text = std::fs::read_to_string(root.join(&brk.file))
-        .map_err(|e| format!("{at}: cannot read {}: {e}", brk.file))?;
-    breaks::apply(&text, &brk.edits).map_err(|why| format!("{at}: {}: {why}", brk.file))?;
+        .map_err(|e| fail(format!("cannot read {}: {e}", brk.file)))?;
+    breaks::apply(&text, &brk.edits).map_err(|why| fail(format!("{}: {why}", brk.file)))?;
     for reason in &brk.caught_by {
         if let Reason::Check(check) = reason
             && !job.spec.checks.iter().any(|c| c.item.id() == check)
         {
-            return Err(format!(
-                "{at}: `caught by: check {check}` names no check of {}; copy the check's line from its [checks]",
+            return Err(fail(format!(
+                "`caught by: check {check}` names no check of {}; copy the check's line from its [checks]",
                 job.file
-            ));
+            )));
         }
     }
     Ok(())
@@ -706,12 +713,13 @@ mod tests {
 
     #[test]
     fn every_break_file_of_the_workspace_reads_and_fits_its_source() {
-        let root = project::root();
-        let jobs = session::select(&root, &[]).unwrap();
+        let project = Project::find().unwrap();
+        let root = project.root();
+        let jobs = session::select(&project, &[]).unwrap();
         let with_breaks: Vec<Job> = jobs
             .into_iter()
             .filter(|j| root.join(breaks::file_of(&j.package, &j.name)).is_file())
             .collect();
-        load(&root, with_breaks).unwrap();
+        load(root, with_breaks).unwrap();
     }
 }

@@ -6,7 +6,8 @@
 //! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
-use crate::project;
+use crate::error::Error;
+use crate::project::{self, Project};
 use crate::session::{Bin, Built, Event, Session, Status, Tally, Task};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::output;
@@ -51,17 +52,19 @@ enum Which {
 }
 
 /// Every lesson that has an `exercise.rs`, in order, with its expected file parsed.
-pub fn all(root: &Path) -> Result<Vec<Exercise>, String> {
+pub fn all(project: &Project) -> Result<Vec<Exercise>, Error> {
+    let root = project.root();
     let mut found = Vec::new();
-    for lesson in project::lessons(root)? {
-        let package = lesson.package;
+    for lesson in project.lessons()? {
+        let package = lesson.package.clone();
         let source = root.join(&package).join("exercise.rs");
         let Ok(text) = std::fs::read_to_string(&source) else {
             continue;
         };
         let expected = project::expected_file(&package, "exercise");
-        let spec_text = std::fs::read_to_string(root.join(&expected))
-            .map_err(|_| format!("{expected} is missing: every exercise needs one"))?;
+        let spec_text = std::fs::read_to_string(root.join(&expected)).map_err(|_| {
+            Error::usage(format!("{expected} is missing: every exercise needs one"))
+        })?;
         found.push(Exercise {
             spec: spec::parse(&expected, &spec_text)?,
             title: title_of(&text),
@@ -82,16 +85,16 @@ fn title_of(source: &str) -> String {
         .unwrap_or_else(|| "(no title)".into())
 }
 
-fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise, String> {
+fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise, Error> {
     exercises
         .iter()
         .find(|e| e.package == lesson)
         .ok_or_else(|| {
             let names: Vec<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
-            format!(
+            Error::usage(format!(
                 "no exercise for `{lesson}`; the lessons with one are: {}",
                 names.join(", ")
-            )
+            ))
         })
 }
 
@@ -105,11 +108,10 @@ enum Judged {
 }
 
 /// `cargo xtask check LESSON`.
-pub fn check(lesson: &str) -> Result<Status, String> {
-    let root = project::root();
-    let exercises = all(&root)?;
+pub fn check(project: &Project, lesson: &str) -> Result<Status, Error> {
+    let exercises = all(project)?;
     let exercise = find(&exercises, lesson)?;
-    let session = Session::start(&root)?;
+    let session = Session::start(project)?;
     println!(
         "{}: {} ({})",
         exercise.package,
@@ -148,10 +150,9 @@ pub fn check(lesson: &str) -> Result<Status, String> {
 
 /// `cargo xtask progress`: every exercise checked (side by side), then `N/M done` and the
 /// next one to do.
-pub fn progress() -> Result<Status, String> {
-    let root = project::root();
-    let exercises = all(&root)?;
-    let session = Session::start(&root)?;
+pub fn progress(project: &Project) -> Result<Status, Error> {
+    let exercises = all(project)?;
+    let session = Session::start(project)?;
     let mut states = vec!["does not compile"; exercises.len()];
     let mut tasks = Vec::new();
     for (index, exercise) in exercises.iter().enumerate() {
@@ -165,15 +166,21 @@ pub fn progress() -> Result<Status, String> {
             Built::Interrupted => return Ok(interrupted("progress")),
         }
     }
-    session.run(tasks, exercises.len(), &root, |event| match event {
-        Event::Finished(index, outcome) => {
-            let exercise = &exercises[index];
-            let done = verdict::judge(&exercise.spec, &exercise.expected(), &outcome).is_empty();
-            states[index] = if done { "done" } else { "not yet" };
-        }
-        Event::Failed(index, _) => states[index] = "not yet",
-        Event::CutShort(..) | Event::NotStarted(_) => {}
-    });
+    session.run(
+        tasks,
+        exercises.len(),
+        project.root(),
+        |event| match event {
+            Event::Finished(index, outcome) => {
+                let exercise = &exercises[index];
+                let done =
+                    verdict::judge(&exercise.spec, &exercise.expected(), &outcome).is_empty();
+                states[index] = if done { "done" } else { "not yet" };
+            }
+            Event::Failed(index, _) => states[index] = "not yet",
+            Event::CutShort(..) | Event::NotStarted(_) => {}
+        },
+    );
     if session.interrupted() {
         return Ok(interrupted("progress"));
     }
@@ -211,19 +218,19 @@ fn build_one(
     exercise: &Exercise,
     which: Which,
     loud: bool,
-) -> Result<Built, String> {
+) -> Result<Built, Error> {
     let bin = Bin::new(&exercise.package, &exercise.binary(which));
     session.build(&[bin], !loud)
 }
 
 /// Builds the learner's exercise, showing cargo's messages, and runs it.
-fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, String> {
+fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
     let program = match build_one(session, exercise, Which::Exercise, true)? {
         Built::Yes(built) => built.path(&exercise.package, &exercise.binary(Which::Exercise))?,
         Built::Failed(_) => return Ok(Judged::NoBuild),
         Built::Interrupted => return Ok(Judged::Interrupted),
     };
-    let root = session.root.as_path();
+    let root = session.root();
     let task = Task {
         program,
         plan: exercise.spec.run.clone(),
@@ -235,7 +242,7 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, String> {
             let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
             judged = Ok(Judged::Ran(failures, outcome));
         }
-        Event::Failed((), why) => judged = Err(why),
+        Event::Failed((), why) => judged = Err(why.into()),
         Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     judged
@@ -310,16 +317,20 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
 
 /// `cargo xtask verify --exercises [LESSON...]`: each solution passes, and each exercise as
 /// shipped fails with at least one hint (and neither hangs nor leaves a process behind).
-pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, String> {
-    let root = project::root();
-    let mut exercises = all(&root)?;
+pub fn verify_exercises(
+    project: &Project,
+    filters: &[String],
+    workers: usize,
+) -> Result<Status, Error> {
+    let root = project.root();
+    let mut exercises = all(project)?;
     for filter in filters {
         find(&exercises, filter)?;
     }
     if !filters.is_empty() {
         exercises.retain(|e| filters.contains(&e.package));
     }
-    let session = Session::start(&root)?;
+    let session = Session::start(project)?;
     let mut selection = Vec::new();
     for exercise in &exercises {
         for which in [Which::Exercise, Which::Solution] {
@@ -341,7 +352,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
             plan: exercise.spec.run.clone(),
             data: (index, Which::Solution),
         });
-        if edited(&root, &exercise.source()) {
+        if edited(root, &exercise.source()) {
             println!(
                 "note: {} differs from the commit, so its shipped state is not checked here (CI checks it on a clean checkout)",
                 exercise.source()
@@ -357,7 +368,7 @@ pub fn verify_exercises(filters: &[String], workers: usize) -> Result<Status, St
     let total = tasks.len();
     let started = Instant::now();
     let mut tally = Tally::default();
-    let lost = session.run(tasks, workers, &root, |event| {
+    let lost = session.run(tasks, workers, root, |event| {
         let ((index, which), mark, elapsed, details) = match event {
             Event::NotStarted(_) => {
                 tally.not_started += 1;

@@ -2,27 +2,31 @@
 //! what it always checks, what each line of `[checks]` proves (with the expected file's own
 //! comment on why), and each break with the checks that catch it.
 
-use crate::{project, session};
+use crate::error::Error;
+use crate::project::{self, Project};
+use crate::session;
 use checker::breaks::{self, Break};
 use checker::judge::Reason;
 use checker::spec::{Item, Spec};
 
 /// Prints the explanation of `example`; `Err` for an unknown example or a malformed file.
-pub fn explain(example: &str) -> Result<(), String> {
-    let root = project::root();
-    let lessons = project::lessons(&root)?;
+pub fn explain(project: &Project, example: &str) -> Result<(), Error> {
+    let lessons = project.lessons()?;
     let Some((lesson, entry)) = lessons
         .iter()
         .find_map(|l| l.example(example).map(|e| (l, e)))
     else {
-        return Err(format!(
+        return Err(Error::usage(format!(
             "no example named `{example}`; `cargo xtask verify --list` lists them"
-        ));
+        )));
     };
-    let jobs = session::select(&root, &[example.to_string()])?;
-    let job = jobs.first().ok_or("the example has no expected file")?;
+    let jobs = session::select(project, &[example.to_string()])?;
+    // select has made sure the example has one, or said why not.
+    let job = jobs
+        .first()
+        .ok_or_else(|| Error::failed("the example has no expected file"))?;
     let break_file = breaks::file_of(&job.package, &job.name);
-    let found = match std::fs::read_to_string(root.join(&break_file)) {
+    let found = match std::fs::read_to_string(project.root().join(&break_file)) {
         Ok(text) => breaks::parse(
             &break_file,
             &text,

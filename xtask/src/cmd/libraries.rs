@@ -4,21 +4,21 @@
 //! `cargo xtask mutants` runs cargo-mutants over the library files, to show that the tests
 //! catch a broken library, and `cargo xtask bench` measures them.
 
-use crate::project;
+use crate::error::{Error, OrFailed};
+use crate::project::{self, Project};
 use crate::session::Status;
 use checker::run::interrupt;
 use std::path::Path;
 use std::process::Command;
 
-/// `cargo xtask models`: the `models` tests of each lesson library ([`project::libraries`]),
+/// `cargo xtask models`: the `models` tests of each lesson library ([`Project::libraries`]),
 /// built with `--cfg shuttle` into a target directory of their own (so the normal build's
 /// cache stays valid).
-pub fn models() -> Result<Status, String> {
-    let root = project::root();
-    let target = project::target_dir(&root)?.join("shuttle");
-    let mut command = cargo(&root);
+pub fn models(project: &Project) -> Result<Status, Error> {
+    let target = project.target_dir()?.join("shuttle");
+    let mut command = cargo(project.root());
     command.args(["test", "--quiet", "--lib"]);
-    for library in project::libraries(&root)? {
+    for library in project.libraries()? {
         command.args(["--package", &library]);
     }
     command
@@ -35,24 +35,24 @@ fn with_cfg_shuttle() -> String {
 }
 
 /// `cargo xtask mutants [ARGS...]`: cargo-mutants over the files of the lesson libraries
-/// ([`project::libraries`]: lesson04, 05 and 06), each mutant given 30 s before it counts as
+/// ([`Project::libraries`]: lesson04, 05 and 06), each mutant given 30 s before it counts as
 /// a timeout; extra arguments go to cargo-mutants (e.g. `--file lesson05/src/queue.rs`,
 /// `--list`).
-pub fn mutants(extra: &[String]) -> Result<Status, String> {
-    let root = project::root();
-    let installed = cargo(&root)
+pub fn mutants(project: &Project, extra: &[String]) -> Result<Status, Error> {
+    let root = project.root();
+    let installed = cargo(root)
         .args(["mutants", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !installed {
-        return Err(
-            "cargo-mutants is not installed; install it with `cargo install cargo-mutants --locked`"
-                .into(),
-        );
+        // A tool not installed is work that cannot be done, not bad use of xtask.
+        return Err(Error::failed(
+            "cargo-mutants is not installed; install it with `cargo install cargo-mutants --locked`",
+        ));
     }
-    let mut command = cargo(&root);
+    let mut command = cargo(root);
     command.args(["mutants", "--timeout", "30", "--no-shuffle"]);
-    for library in project::libraries(&root)? {
+    for library in project.libraries()? {
         command.args(["--package", &library]);
     }
     // The library files only: not the examples (verify checks them), nor the exercise and
@@ -66,7 +66,7 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
     ] {
         command.args(["--exclude", excluded]);
     }
-    let output = project::target_dir(&root)?.join("mutants");
+    let output = project.target_dir()?.join("mutants");
     command.arg("--output").arg(&output);
     // Each copy cargo-mutants builds gets its own target directory: a shared
     // `CARGO_TARGET_DIR` would let one mutant's build overwrite another's under `--jobs`.
@@ -77,9 +77,8 @@ pub fn mutants(extra: &[String]) -> Result<Status, String> {
 
 /// `cargo xtask bench [SECTION...] [--quick]`: the `bench` crate, built in release and run;
 /// its words pick sections (`lock`, `queue`, `imap`, ...), `--quick` does a tenth of the work.
-pub fn bench(extra: &[String]) -> Result<Status, String> {
-    let root = project::root();
-    let mut command = cargo(&root);
+pub fn bench(project: &Project, extra: &[String]) -> Result<Status, Error> {
+    let mut command = cargo(project.root());
     command.args(["run", "--quiet", "--release", "--package", "bench", "--"]);
     command.args(extra);
     finish(command, "bench")
@@ -92,11 +91,11 @@ fn cargo(root: &Path) -> Command {
 }
 
 /// Runs the command to its end (it gets Ctrl-C itself, from the terminal) and reports.
-fn finish(mut command: Command, what: &str) -> Result<Status, String> {
+fn finish(mut command: Command, what: &str) -> Result<Status, Error> {
     interrupt::install()?;
     let status = command
         .status()
-        .map_err(|e| format!("cannot start cargo for {what}: {e}"))?;
+        .or_failed(|| format!("cannot start cargo for {what}"))?;
     Ok(
         if interrupt::flag().load(std::sync::atomic::Ordering::SeqCst) {
             Status::Interrupted

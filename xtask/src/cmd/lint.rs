@@ -4,7 +4,8 @@
 //! every example.
 
 use crate::cmd::{breaks as breaking, readme};
-use crate::project;
+use crate::error::Error;
+use crate::project::{self, Project};
 use crate::session::{Job, Status};
 use checker::judge::Reason;
 use checker::{breaks, spec};
@@ -12,8 +13,8 @@ use course::sources;
 use std::path::Path;
 
 /// `cargo xtask lint`: prints every problem found, and passes when there is none.
-pub fn lint() -> Result<Status, String> {
-    let problems = problems(&project::root())?;
+pub fn lint(project: &Project) -> Result<Status, Error> {
+    let problems = problems(project)?;
     for problem in &problems {
         println!("{problem}");
     }
@@ -27,18 +28,19 @@ pub fn lint() -> Result<Status, String> {
 }
 
 /// Every disagreement found, one sentence each; empty when all agree.
-pub fn problems(root: &Path) -> Result<Vec<String>, String> {
-    let lessons = project::lessons(root)?;
-    let mut found: Vec<String> = readme::index_problem(root, &lessons).into_iter().collect();
-    found.extend(empty_test_harnesses(root)?);
-    for lesson in &lessons {
+pub fn problems(project: &Project) -> Result<Vec<String>, Error> {
+    let root = project.root();
+    let lessons = project.lessons()?;
+    let mut found: Vec<String> = readme::index_problem(root, lessons).into_iter().collect();
+    found.extend(empty_test_harnesses(project)?);
+    for lesson in lessons {
         let package = lesson.package.as_str();
         let listed: Vec<&str> = lesson.examples.iter().map(|e| e.name.as_str()).collect();
         found.extend(readme::problem(root, lesson));
-        found.extend(exercise_problems(root, package));
+        found.extend(exercise_problems(project, package));
         found.extend(teaching_problems(root, package));
         found.extend(library_problems(root, package));
-        for (file, text) in lesson_texts(root, package) {
+        for (file, text) in lesson_texts(project, package) {
             found.extend(python_file_names(&file, &text));
         }
         for example in &lesson.examples {
@@ -50,7 +52,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                 ));
             }
         }
-        for name in project::binaries(root, package)? {
+        for name in project.binaries(package)? {
             if !listed.contains(&name.as_str()) {
                 found.push(format!(
                     "{} is not in {package}/examples.txt: add a line for it",
@@ -65,7 +67,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
             ),
             ("breaks", breaks::file_of),
         ] {
-            for name in project::text_files(root, package, dir) {
+            for name in project.text_files(package, dir) {
                 let exercise = dir == "expected" && name == EXERCISE;
                 if !listed.contains(&name.as_str()) && !exercise {
                     found.push(format!(
@@ -96,7 +98,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
                         };
                         found.extend(break_problems(root, &job));
                     }
-                    Err(e) => found.push(e),
+                    Err(e) => found.push(e.to_string()),
                 },
                 Err(_) => found.push(format!("{expected} is missing: every example needs one")),
             }
@@ -119,9 +121,10 @@ fn break_problems(root: &Path, job: &Job) -> Vec<String> {
         Ok(found) => found
             .iter()
             .filter_map(|b| breaking::check_break(root, job, &file, b).err())
+            .map(|e| e.to_string())
             .chain(unnamed_checks(job, &file, &found))
             .collect(),
-        Err(e) => vec![e],
+        Err(e) => vec![e.to_string()],
     }
 }
 
@@ -403,17 +406,18 @@ fn header_problems(source: &str, package: &str, name: &str, text: &str) -> Vec<S
 
 /// The lesson's files a reader sees (sources, expected and break files, README, list), with
 /// their text.
-fn lesson_texts(root: &Path, package: &str) -> Vec<(String, String)> {
+fn lesson_texts(project: &Project, package: &str) -> Vec<(String, String)> {
+    let root = project.root();
     let mut files = vec![
         format!("{package}/README.md"),
         format!("{package}/examples.txt"),
     ];
     // A package cargo cannot read is reported by `problems`.
-    for name in project::binaries(root, package).unwrap_or_default() {
+    for name in project.binaries(package).unwrap_or_default() {
         files.push(project::source_file(package, &name));
     }
     for dir in ["expected", "breaks"] {
-        for name in project::text_files(root, package, dir) {
+        for name in project.text_files(package, dir) {
             files.push(format!("{package}/{dir}/{name}.txt"));
         }
     }
@@ -458,7 +462,8 @@ fn known_sources() -> String {
 
 /// What is wrong with the lesson's exercise, if it has one: its solution, expected file and
 /// binaries must all be there, and each check must carry the comment shown as its hint.
-fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
+fn exercise_problems(project: &Project, package: &str) -> Vec<String> {
+    let root = project.root();
     let source = format!("{package}/{EXERCISE}.rs");
     let Ok(text) = std::fs::read_to_string(root.join(&source)) else {
         return Vec::new();
@@ -477,7 +482,7 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
     }
     // The binaries as cargo reads the manifest; a package it cannot read is reported by
     // `problems`.
-    let targets = project::bin_targets(root, package).unwrap_or_default();
+    let targets = project.bin_targets(package).unwrap_or_default();
     for (bin, path) in [("exercise", "exercise.rs"), ("solution", "solution.rs")] {
         let (name, source) = (format!("{package}_{bin}"), format!("{package}/{path}"));
         if !targets.contains(&(name.clone(), source)) {
@@ -498,7 +503,7 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
                     ));
                 }
             }
-            Err(e) => found.push(e),
+            Err(e) => found.push(e.to_string()),
         },
         Err(_) => found.push(format!("{expected} is missing: every exercise needs one")),
     }
@@ -507,8 +512,8 @@ fn exercise_problems(root: &Path, package: &str) -> Vec<String> {
 
 /// Binaries that `cargo test` would build a test harness for although their source holds no
 /// test: each prints an empty run among the suites' results, so each must say `test = false`.
-fn empty_test_harnesses(root: &Path) -> Result<Vec<String>, String> {
-    let metadata = project::metadata(root)?;
+fn empty_test_harnesses(project: &Project) -> Result<Vec<String>, Error> {
+    let metadata = project.metadata()?;
     let mut found = Vec::new();
     for package in metadata.workspace_packages() {
         for target in package.targets.iter().filter(|t| t.is_bin() && t.test) {
@@ -566,7 +571,7 @@ mod tests {
         std::fs::write(lesson.join("expected/stray.txt"), "").unwrap();
         std::fs::create_dir_all(lesson.join("breaks")).unwrap();
         std::fs::write(lesson.join("breaks/gone.txt"), "").unwrap();
-        let found = problems(&dir).unwrap();
+        let found = problems(&Project::at(&dir)).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         let wanted = [
             "README.md is missing",

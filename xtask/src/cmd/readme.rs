@@ -3,7 +3,8 @@
 //! writes them; `cargo xtask lint` fails when one is stale (edited by hand, or a list changed
 //! since).
 
-use crate::project;
+use crate::error::{Error, OrFailed};
+use crate::project::Project;
 use crate::session::Status;
 use course::{Lesson, sources};
 use std::path::Path;
@@ -55,9 +56,9 @@ pub fn index(lessons: &[Lesson]) -> String {
     out
 }
 
-/// The README with its examples table replaced by `table`; `Err` when the markers are
-/// missing or out of order.
-pub fn with_table(readme: &str, table: &str, path: &str) -> Result<String, String> {
+/// The README with its examples table replaced by `table`; bad use when the markers are
+/// missing or out of order (the README is the user's to mend).
+pub fn with_table(readme: &str, table: &str, path: &str) -> Result<String, Error> {
     replace_between(readme, table, path, (BEGIN, END), "examples table")
 }
 
@@ -67,17 +68,17 @@ fn replace_between(
     path: &str,
     (begin_marker, end_marker): (&str, &str),
     what: &str,
-) -> Result<String, String> {
+) -> Result<String, Error> {
     let (Some(begin), Some(end)) = (readme.find(begin_marker), readme.find(end_marker)) else {
-        return Err(format!(
+        return Err(Error::usage(format!(
             "{path} has no generated {what}: put the lines `{begin_marker}` and `{end_marker}` where it goes, then run `cargo xtask readme`"
-        ));
+        )));
     };
     let once = readme.matches(begin_marker).count() == 1 && readme.matches(end_marker).count() == 1;
     if end < begin || !once {
-        return Err(format!(
+        return Err(Error::usage(format!(
             "{path}: the {what} markers must appear once each, begin before end"
-        ));
+        )));
     }
     Ok(format!(
         "{}{table}{}",
@@ -96,7 +97,7 @@ pub fn index_problem(root: &Path, lessons: &[Lesson]) -> Option<String> {
         Ok(_) => Some(
             "README.md: the course index differs from the lessons' examples.txt; run `cargo xtask readme` (edit examples.txt, not the table)".into(),
         ),
-        Err(e) => Some(e),
+        Err(e) => Some(e.to_string()),
     }
 }
 
@@ -114,24 +115,24 @@ pub fn problem(root: &Path, lesson: &Lesson) -> Option<String> {
             "{path}: the examples table differs from {}/examples.txt; run `cargo xtask readme` (edit examples.txt, not the table)",
             lesson.package
         )),
-        Err(e) => Some(e),
+        Err(e) => Some(e.to_string()),
     }
 }
 
 /// `cargo xtask readme`: writes every lesson README's table and the course index.
-pub fn write_all() -> Result<Status, String> {
-    let root = project::root();
-    let lessons = project::lessons(&root)?;
-    for lesson in &lessons {
+pub fn write_all(project: &Project) -> Result<Status, Error> {
+    let root = project.root();
+    let lessons = project.lessons()?;
+    for lesson in lessons {
         let path = format!("{}/README.md", lesson.package);
-        rewrite(&root, &path, |readme| {
+        rewrite(root, &path, |readme| {
             with_table(readme, &table(lesson), &path)
         })?;
     }
-    rewrite(&root, "README.md", |readme| {
+    rewrite(root, "README.md", |readme| {
         replace_between(
             readme,
-            &index(&lessons),
+            &index(lessons),
             "README.md",
             (INDEX_BEGIN, INDEX_END),
             "course index",
@@ -145,13 +146,13 @@ pub fn write_all() -> Result<Status, String> {
 fn rewrite(
     root: &Path,
     path: &str,
-    fresh: impl Fn(&str) -> Result<String, String>,
-) -> Result<(), String> {
+    fresh: impl Fn(&str) -> Result<String, Error>,
+) -> Result<(), Error> {
     let old =
-        std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"))?;
+        std::fs::read_to_string(root.join(path)).or_failed(|| format!("cannot read {path}"))?;
     let new = fresh(&old)?;
     if new != old {
-        std::fs::write(root.join(path), new).map_err(|e| format!("cannot write {path}: {e}"))?;
+        std::fs::write(root.join(path), new).or_failed(|| format!("cannot write {path}"))?;
         println!("readme: wrote {path}");
     }
     Ok(())
@@ -186,17 +187,11 @@ mod tests {
         assert!(fresh.starts_with("# L\n\nbefore\n"));
         assert!(fresh.ends_with(&format!("{END}\nafter\n")));
         assert!(!fresh.contains("old"));
-        assert!(
-            with_table("# no markers\n", "t", "r.md")
-                .unwrap_err()
-                .contains("no generated examples table")
-        );
+        assert!(matches!(with_table("# no markers\n", "t", "r.md"),
+                Err(Error::Usage(message)) if message.contains("no generated examples table")));
         let twice = format!("{BEGIN}\n{END}\n{BEGIN}\n{END}\n");
-        assert!(
-            with_table(&twice, "t", "r.md")
-                .unwrap_err()
-                .contains("once each")
-        );
+        assert!(matches!(with_table(&twice, "t", "r.md"),
+                Err(Error::Usage(message)) if message.contains("once each")));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! by side, judge each run against its expected file, and report. Ctrl-C or SIGTERM kills
 //! the examples still running, reports them as interrupted, and ends with status 130.
 
-use crate::project;
+use crate::error::Error;
+use crate::project::Project;
 use crate::session::{
     Built, Event, Executables, Job, Session, Status, Tally, Task, binaries_of, select,
 };
@@ -34,17 +35,16 @@ pub enum Mode {
     Exercises,
 }
 
-/// Runs verify; `Err` for bad use (exit 2).
-pub fn verify(options: &Options) -> Result<Status, String> {
-    let root = project::root();
-    let jobs = select(&root, &options.filters)?;
+/// Runs verify.
+pub fn verify(project: &Project, options: &Options) -> Result<Status, Error> {
+    let jobs = select(project, &options.filters)?;
     if options.mode == Mode::List {
         for job in &jobs {
             println!("{} {}", job.package, job.name);
         }
         return Ok(Status::Passed);
     }
-    let session = Session::start(&root)?;
+    let session = Session::start(project)?;
     let mut built = Executables::default();
     if !jobs.is_empty() {
         let jobs: Vec<&Job> = jobs.iter().collect();
@@ -66,8 +66,8 @@ pub fn verify(options: &Options) -> Result<Status, String> {
                 data: job,
             })
         })
-        .collect::<Result<_, String>>()?;
-    Ok(run(&session, tasks, options.jobs, &root).status(&session))
+        .collect::<Result<_, Error>>()?;
+    Ok(run(&session, tasks, options.jobs, project.root()).status(&session))
 }
 
 /// Runs the examples side by side, printing a progress line per run (and a failure's
@@ -198,7 +198,8 @@ mod tests {
             ),
         ];
         let stop = Box::leak(Box::new(std::sync::atomic::AtomicBool::new(false)));
-        let session = Session::with_stop(&dir, stop);
+        let project = Project::at(&dir);
+        let session = Session::with_stop(&project, stop);
         let started = Instant::now();
         let tally = run(&session, tasks, 2, &dir);
         std::fs::remove_dir_all(&dir).unwrap();

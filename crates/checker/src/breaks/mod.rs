@@ -4,6 +4,7 @@
 
 pub mod scratch;
 
+use crate::ParseError;
 use crate::judge::Reason;
 
 /// One mistake: what to change, why it matters, and what verify must report.
@@ -34,11 +35,11 @@ pub fn file_of(package: &str, example: &str) -> String {
 
 /// Parses a break file; `name` prefixes every error and `default_file` is the file a break
 /// changes when it names none (the example's source).
-pub fn parse(name: &str, text: &str, default_file: &str) -> Result<Vec<Break>, String> {
+pub fn parse(name: &str, text: &str, default_file: &str) -> Result<Vec<Break>, ParseError> {
     let mut breaks: Vec<Break> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
-        let fail = |reason: String| format!("{name}:{number}: {reason}");
+        let fail = |reason: String| ParseError::at(name, number, reason);
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -111,12 +112,17 @@ pub fn parse(name: &str, text: &str, default_file: &str) -> Result<Vec<Break>, S
     }
     match breaks.last() {
         Some(last) => complete(name, last)?,
-        None => return Err(format!("{name}: no break; add at least one `[break NAME]`")),
+        None => {
+            return Err(ParseError::of(
+                name,
+                "no break; add at least one `[break NAME]`",
+            ));
+        }
     }
     Ok(breaks)
 }
 
-fn complete(name: &str, b: &Break) -> Result<(), String> {
+fn complete(name: &str, b: &Break) -> Result<(), ParseError> {
     let missing = if b.why.is_empty() {
         Some("`why:`")
     } else if b.edits.is_empty() {
@@ -127,9 +133,10 @@ fn complete(name: &str, b: &Break) -> Result<(), String> {
         None
     };
     match missing {
-        Some(what) => Err(format!(
-            "{name}:{}: break `{}` needs {what}",
-            b.line, b.name
+        Some(what) => Err(ParseError::at(
+            name,
+            b.line,
+            format!("break `{}` needs {what}", b.name),
         )),
         None => Ok(()),
     }
@@ -249,7 +256,11 @@ caught by: check line_at_most "say \"hi\"" 1
 
     #[test]
     fn malformed_break_files_say_where_and_what_to_write() {
-        let err = |text: &str| parse("b.txt", text, "x.rs").unwrap_err();
+        let err = |text: &str| parse("b.txt", text, "x.rs").unwrap_err().to_string();
+        assert_eq!(
+            parse("b.txt", "", "x.rs").unwrap_err(),
+            ParseError::of("b.txt", "no break; add at least one `[break NAME]`")
+        );
         assert!(err("").contains("no break"));
         assert!(err("why: x\n").starts_with("b.txt:1: text before the first break"));
         assert!(err("[break Bad-Name]\n").contains("lower_snake_case"));

@@ -3,6 +3,7 @@
 //! own, and is kept between runs so that only what a break changes is built again. A lock
 //! file keeps two runs at once out of each other's copy (the second takes the next slot).
 
+use crate::SystemError;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -21,13 +22,14 @@ const SKIPPED: [&str; 2] = ["target", ".git"];
 
 impl Scratch {
     /// Takes the first free slot under `base` and makes its copy match `source`.
-    pub fn take(base: &Path, source: &Path) -> Result<Scratch, String> {
+    pub fn take(base: &Path, source: &Path) -> Result<Scratch, SystemError> {
         for slot in 0..16 {
             let dir = base.join(format!("slot-{slot}"));
             fs::create_dir_all(&dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            let lock = File::create(dir.join("lock"))
-                .map_err(|e| format!("cannot create the lock in {}: {e}", dir.display()))?;
+                .map_err(|e| SystemError::new(format!("cannot create {}: {e}", dir.display())))?;
+            let lock = File::create(dir.join("lock")).map_err(|e| {
+                SystemError::new(format!("cannot create the lock in {}: {e}", dir.display()))
+            })?;
             if lock.try_lock().is_err() {
                 continue;
             }
@@ -39,33 +41,35 @@ impl Scratch {
             scratch.sync(source)?;
             return Ok(scratch);
         }
-        Err(format!(
+        Err(SystemError::new(format!(
             "every scratch slot under {} is in use by another `verify --breaks`",
             base.display()
-        ))
+        )))
     }
 
     /// Makes the copy hold exactly the files of `source` (target and .git aside). A file
     /// whose content is already right is not written, so cargo sees it unchanged.
-    pub fn sync(&self, source: &Path) -> Result<(), String> {
+    pub fn sync(&self, source: &Path) -> Result<(), SystemError> {
         sync_dir(source, &self.root)
     }
 
     /// Writes `text` to `relative` in the copy.
-    pub fn write(&self, relative: &str, text: &str) -> Result<(), String> {
+    pub fn write(&self, relative: &str, text: &str) -> Result<(), SystemError> {
         let path = self.root.join(relative);
-        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        fs::write(&path, text)
+            .map_err(|e| SystemError::new(format!("cannot write {}: {e}", path.display())))
     }
 
     /// Reads `relative` from the copy.
-    pub fn read(&self, relative: &str) -> Result<String, String> {
+    pub fn read(&self, relative: &str) -> Result<String, SystemError> {
         let path = self.root.join(relative);
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        fs::read_to_string(&path)
+            .map_err(|e| SystemError::new(format!("cannot read {}: {e}", path.display())))
     }
 }
 
-fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
-    let io = |e: std::io::Error, path: &Path| format!("{}: {e}", path.display());
+fn sync_dir(from: &Path, to: &Path) -> Result<(), SystemError> {
+    let io = |e: std::io::Error, path: &Path| SystemError::new(format!("{}: {e}", path.display()));
     fs::create_dir_all(to).map_err(|e| io(e, to))?;
     let mut wanted = Vec::new();
     for entry in fs::read_dir(from).map_err(|e| io(e, from))? {

@@ -4,6 +4,7 @@
 //! The programs run in process groups of their own, so a Ctrl-C typed in the terminal reaches
 //! only xtask (and cargo): without this, they would be left running, orphaned.
 
+use crate::SystemError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
@@ -12,13 +13,13 @@ static INTERRUPTED: LazyLock<Arc<AtomicBool>> = LazyLock::new(Arc::default);
 
 /// Routes SIGINT and SIGTERM to the flag (signal-hook's handler only stores to it, with
 /// `SA_RESTART`, so no system call of ours fails with EINTR). Installed once per process.
-pub fn install() -> Result<(), String> {
-    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+pub fn install() -> Result<(), SystemError> {
+    static INSTALLED: OnceLock<Result<(), SystemError>> = OnceLock::new();
     INSTALLED
         .get_or_init(|| {
             for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
                 signal_hook::flag::register(signal, Arc::clone(&INTERRUPTED))
-                    .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
+                    .map_err(|e| SystemError::new(format!("cannot handle signal {signal}: {e}")))?;
             }
             Ok(())
         })

@@ -18,6 +18,7 @@
 
 pub mod interrupt;
 
+use crate::SystemError;
 use crate::output::{self, Cut, Line};
 use crate::spec::{RunSpec, SignalWhen};
 use nix::libc;
@@ -95,9 +96,9 @@ enum Stream {
 
 /// Makes this process the reaper of its descendants' orphans (Linux). The runner needs it no
 /// more (each run has a reaper of its own); it stays as a second net, should a reaper die.
-pub fn become_subreaper() -> Result<(), String> {
+pub fn become_subreaper() -> Result<(), SystemError> {
     nix::sys::prctl::set_child_subreaper(true)
-        .map_err(|e| format!("cannot become a child subreaper: {e}"))
+        .map_err(|e| SystemError::new(format!("cannot become a child subreaper: {e}")))
 }
 
 /// What the reaper tells verify through its status pipe: a tag and a number, in one write.
@@ -111,10 +112,10 @@ pub fn run(
     dir: &Path,
     plan: &RunSpec,
     stop: &AtomicBool,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, SystemError> {
     // Close-on-exec: only the reaper, which never execs, keeps the write end.
     let (mut status, status_write) =
-        std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
+        std::io::pipe().map_err(|e| SystemError::new(format!("cannot make a pipe: {e}")))?;
     let status_fd = status_write.as_raw_fd();
     let mut command = Command::new(program);
     command
@@ -140,7 +141,9 @@ pub fn run(
     // The readers wait on the output pipes before the program starts: a line is then timed
     // when it is written (give or take a thread's wake-up), also the first lines, which a
     // reader started after the program would time only when it got round to them.
-    let pipe = |name| std::io::pipe().map_err(|e| format!("cannot make a pipe for {name}: {e}"));
+    let pipe = |name| {
+        std::io::pipe().map_err(|e| SystemError::new(format!("cannot make a pipe for {name}: {e}")))
+    };
     let (stdout, stdout_write) = pipe("stdout")?;
     let (stderr, stderr_write) = pipe("stderr")?;
     let (events, inbox) = mpsc::channel();
@@ -155,13 +158,17 @@ pub fn run(
     // closed can the readers see the end of the program's output.
     drop(command);
     drop(status_write);
-    let mut reaper = spawned.map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    let mut reaper = spawned
+        .map_err(|e| SystemError::new(format!("cannot start {}: {e}", program.display())))?;
     let pid = match read_record(&mut status) {
         Some((STARTED, pid)) => pid,
         _ => {
             let _ = reaper.kill();
             let _ = reaper.wait();
-            return Err(format!("cannot start {}", program.display()));
+            return Err(SystemError::new(format!(
+                "cannot start {}",
+                program.display()
+            )));
         }
     };
     thread::spawn(move || {
@@ -188,10 +195,10 @@ pub fn run(
         // (a subreaper too): its group, at least, is killed.
         let _ = killpg(run.group, Signal::SIGKILL);
         let _ = run.reaper.wait();
-        return Err(format!(
+        return Err(SystemError::new(format!(
             "{} killed the process that watched it, so its end is unknown",
             program.display()
-        ));
+        )));
     };
     let leftovers = run.sweep();
     run.drain();
@@ -888,7 +895,7 @@ mod hostile {
         let missing = dir.join("xtask-hostile-no-such-program");
         let started = Instant::now();
         let run = run(&missing, &dir, &RunSpec::default(), &AtomicBool::new(false));
-        assert!(run.unwrap_err().contains("cannot start"));
+        assert!(run.unwrap_err().to_string().contains("cannot start"));
         assert!(started.elapsed() < Duration::from_secs(2));
     }
 
@@ -907,6 +914,7 @@ mod hostile {
         assert!(
             outcome
                 .unwrap_err()
+                .to_string()
                 .contains("killed the process that watched it")
         );
         assert!(started.elapsed() < Duration::from_secs(5));

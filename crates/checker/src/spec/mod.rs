@@ -5,6 +5,7 @@ pub mod checks;
 pub mod pattern;
 pub mod words;
 
+use crate::ParseError;
 use crate::spec::checks::Check;
 use crate::spec::pattern::Pattern;
 use crate::spec::words::{Token, tokenize};
@@ -92,7 +93,7 @@ enum Section {
 }
 
 /// Parses the text of an expected file; `name` (its path) prefixes every error.
-pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
+pub fn parse(name: &str, text: &str) -> Result<Spec, ParseError> {
     let mut spec = Spec {
         run: RunSpec::default(),
         stdout: Vec::new(),
@@ -108,7 +109,7 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
     let mut comment = String::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
-        let fail = |reason: String| format!("{name}:{number}: {reason}");
+        let fail = |reason: String| ParseError::at(name, number, reason);
         let line = raw.trim_end();
         if let Some(words) = line.strip_prefix('#') {
             if !comment.is_empty() {
@@ -217,8 +218,10 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
         }
     }
     if let Some((_, opened)) = block {
-        return Err(format!(
-            "{name}:{opened}: `@any-order` is not closed with `@end`"
+        return Err(ParseError::at(
+            name,
+            opened,
+            "`@any-order` is not closed with `@end`",
         ));
     }
     check_captures_exist(name, &spec)?;
@@ -226,7 +229,7 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, String> {
 }
 
 /// A check that reads a capture no pattern makes would fail on every run: say so at once.
-fn check_captures_exist(name: &str, spec: &Spec) -> Result<(), String> {
+fn check_captures_exist(name: &str, spec: &Spec) -> Result<(), ParseError> {
     let entries = spec
         .stdout
         .iter()
@@ -243,9 +246,13 @@ fn check_captures_exist(name: &str, spec: &Spec) -> Result<(), String> {
             .into_iter()
             .find(|n| !captured.contains(n))
         {
-            return Err(format!(
-                "{name}:{}: `{}` reads `{missing}`, but no [stdout] or [stderr] pattern captures it (e.g. `{{float:{missing}}}`)",
-                check.line, check.item
+            return Err(ParseError::at(
+                name,
+                check.line,
+                format!(
+                    "`{}` reads `{missing}`, but no [stdout] or [stderr] pattern captures it (e.g. `{{float:{missing}}}`)",
+                    check.item
+                ),
             ));
         }
     }
@@ -539,12 +546,24 @@ line_at_least "Task is running" 1.0
             ),
         ];
         for (text, wanted) in cases {
-            let err = parse("x.txt", text).unwrap_err();
+            let err = parse("x.txt", text).unwrap_err().to_string();
             assert!(
                 err.starts_with(wanted),
                 "{text:?}: got {err:?}, wanted it to start with {wanted:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_parse_error_names_its_file_and_line() {
+        assert_eq!(
+            parse("x.txt", "[stdout]\nok\n[bogus]\n").unwrap_err(),
+            ParseError::at(
+                "x.txt",
+                3,
+                "unknown section `[bogus]`; use [run], [stdout], [stderr], [never] or [checks] (`\\[` starts a literal line)"
+            )
+        );
     }
 
     #[test]
@@ -562,7 +581,7 @@ line_at_least "Task is running" 1.0
             ("[run]\nexit 256\n", "x.txt:2: `exit 256`"),
             ("[run]\nexit -1\n", "x.txt:2: `exit -1`"),
         ] {
-            let err = parse("x.txt", text).unwrap_err();
+            let err = parse("x.txt", text).unwrap_err().to_string();
             assert!(err.starts_with(wanted), "{text:?}: {err}");
         }
     }
