@@ -30,6 +30,7 @@ mod book;
 #[cfg(not(feature = "book"))]
 #[path = "book/relaunch.rs"]
 mod book;
+mod cargo_json;
 mod cli;
 mod cmd;
 mod error;

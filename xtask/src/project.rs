@@ -2,8 +2,8 @@
 //! example's source and expected file, and what cargo says of the workspace (`cargo
 //! metadata`): its packages, their targets, the target directory.
 
+use crate::cargo_json::{Metadata, Package};
 use crate::error::{Error, OrFailed};
-use cargo_metadata::{Metadata, MetadataCommand, Package};
 use course::Lesson;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,17 +49,25 @@ impl Project {
         if let Some(metadata) = self.metadata.get() {
             return Ok(metadata);
         }
-        let metadata = MetadataCommand::new()
-            .cargo_path(cargo())
-            .manifest_path(self.root.join("Cargo.toml"))
-            .no_deps()
-            .exec()
-            .map_err(|e| match e {
-                cargo_metadata::Error::CargoMetadata { stderr } => {
-                    Error::failed(format!("`cargo metadata` failed: {}", stderr.trim()))
-                }
-                other => Error::failed(format!("cannot read `cargo metadata`: {other}")),
-            })?;
+        let output = Command::new(cargo())
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--manifest-path",
+            ])
+            .arg(self.root.join("Cargo.toml"))
+            .output()
+            .or_failed(|| "cannot start `cargo metadata`".into())?;
+        if !output.status.success() {
+            return Err(Error::failed(format!(
+                "`cargo metadata` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        let metadata = Metadata::parse(&String::from_utf8_lossy(&output.stdout))
+            .map_err(|why| Error::failed(format!("cannot read `cargo metadata`: {why}")))?;
         Ok(self.metadata.get_or_init(|| metadata))
     }
 
@@ -76,8 +84,8 @@ impl Project {
     /// The workspace member named `package`.
     fn member(&self, package: &str) -> Result<&Package, Error> {
         self.metadata()?
-            .workspace_packages()
-            .into_iter()
+            .packages
+            .iter()
             .find(|p| p.name == package)
             .ok_or_else(|| {
                 Error::usage(format!("{package} is not a member of the workspace: add it to the root Cargo.toml's `members`"))
@@ -88,15 +96,15 @@ impl Project {
     /// source file, relative to the workspace root (`lesson04/src/bin/semaphore.rs`,
     /// `lesson04/exercise.rs`).
     pub fn bin_targets(&self, package: &str) -> Result<Vec<(String, String)>, Error> {
-        let workspace = &self.metadata()?.workspace_root;
+        let metadata = self.metadata()?;
         Ok(self
             .member(package)?
             .targets
             .iter()
             .filter(|t| t.is_bin())
             .map(|t| {
-                let source = t.src_path.strip_prefix(workspace).unwrap_or(&t.src_path);
-                (t.name.clone(), source.as_str().replace('\\', "/"))
+                let source = metadata.relative(&t.src_path);
+                (t.name.clone(), source.to_string_lossy().replace('\\', "/"))
             })
             .collect())
     }
@@ -121,10 +129,10 @@ impl Project {
     pub fn libraries(&self) -> Result<Vec<String>, Error> {
         let mut names: Vec<String> = self
             .metadata()?
-            .workspace_packages()
-            .into_iter()
+            .packages
+            .iter()
             .filter(|p| is_lesson_name(&p.name) && p.targets.iter().any(|t| t.is_lib()))
-            .map(|p| p.name.to_string())
+            .map(|p| p.name.clone())
             .collect();
         names.sort();
         Ok(names)
@@ -148,7 +156,7 @@ impl Project {
     /// The directory cargo builds into, as cargo itself reports it (`cargo metadata`), so
     /// that `CARGO_TARGET_DIR` and a `build.target-dir` in a cargo config both count.
     pub fn target_dir(&self) -> Result<&Path, Error> {
-        Ok(self.metadata()?.target_directory.as_std_path())
+        Ok(&self.metadata()?.target_directory)
     }
 }
 
@@ -309,7 +317,7 @@ mod tests {
         let project = here();
         assert_eq!(project.root(), here_dir.parent().unwrap());
         assert_eq!(
-            Path::new(project.metadata().unwrap().workspace_root.as_str()),
+            project.metadata().unwrap().workspace_root.as_path(),
             project.root()
         );
     }

@@ -1,16 +1,15 @@
 //! What every command that runs examples shares: the examples picked by name, one build of
 //! their binaries, and a pool of workers that runs them side by side.
 
+use crate::cargo_json::{Diagnostic, Message};
 use crate::error::{Error, OrFailed};
 use crate::project::{self, Project};
-use cargo_metadata::diagnostic::Diagnostic;
-use cargo_metadata::{Message, PackageId};
 use checker::SystemError;
 use checker::report::Mark;
 use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
 use std::collections::BTreeMap;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -244,24 +243,20 @@ pub fn build(
 
 /// What cargo's JSON messages say: each binary built (its package, name and executable), and
 /// the compiler's messages.
-type Messages = (Vec<(PackageId, String, PathBuf)>, Vec<Diagnostic>);
+type Messages = (Vec<(String, String, PathBuf)>, Vec<Diagnostic>);
 
 fn read_messages(stdout: impl Read) -> std::io::Result<Messages> {
     let mut artifacts = Vec::new();
     let mut diagnostics = Vec::new();
-    for message in Message::parse_stream(BufReader::new(stdout)) {
-        match message? {
-            Message::CompilerArtifact(artifact) if artifact.target.is_bin() => {
-                if let Some(executable) = artifact.executable {
-                    artifacts.push((
-                        artifact.package_id,
-                        artifact.target.name,
-                        executable.into_std_path_buf(),
-                    ));
-                }
-            }
-            Message::CompilerMessage(message) => diagnostics.push(message.message),
-            _ => {}
+    for line in BufReader::new(stdout).lines() {
+        match Message::parse(&line?) {
+            Some(Message::Binary {
+                package_id,
+                name,
+                executable,
+            }) => artifacts.push((package_id, name, executable)),
+            Some(Message::Compiler(diagnostic)) => diagnostics.push(diagnostic),
+            None => {}
         }
     }
     Ok((artifacts, diagnostics))

@@ -7,18 +7,17 @@
 //! only; a break of a lesson library affects every example of its lesson), so one build and
 //! one parallel run serve many breaks.
 
+use crate::cargo_json::Diagnostic;
 use crate::cmd::verify::Options;
 use crate::error::{Error, OrFailed};
 use crate::project::{self, Project};
 use crate::session::{self, Bin, Built, Event, Failed, Job, Session, Status, Tally, Task};
-use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
 use checker::ParseError;
 use checker::breaks::scratch::Scratch;
 use checker::breaks::{self, Break};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::report::Mark;
 use checker::run::Outcome;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -191,8 +190,8 @@ fn record_file(project: &Project, case: &Case) -> Result<std::path::PathBuf, Err
         )))
 }
 
-/// A break's verdict as kept for the book.
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// A break's verdict as kept for the book, a JSON object with these three fields.
+#[derive(Debug, PartialEq)]
 pub struct Record {
     /// Of everything the verdict depends on ([`fingerprint`]); another one means stale.
     fingerprint: String,
@@ -272,7 +271,12 @@ fn record(project: &Project, case: &Case, verdict: &Verdict) -> Result<(), Error
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).or_failed(|| format!("cannot create {}", dir.display()))?;
     }
-    let json = serde_json::to_string_pretty(&record).expect("a record always serializes");
+    let json = serde_json::json!({
+        "fingerprint": record.fingerprint,
+        "verdict": record.verdict,
+        "failures": record.failures,
+    });
+    let json = serde_json::to_string_pretty(&json).expect("a JSON value always serializes");
     std::fs::write(&path, json).or_failed(|| format!("cannot write {}", path.display()))
 }
 
@@ -281,7 +285,18 @@ fn record(project: &Project, case: &Case, verdict: &Verdict) -> Result<(), Error
 #[cfg_attr(not(feature = "book"), allow(dead_code))]
 pub fn recorded_verdict(project: &Project, case: &Case) -> Option<Record> {
     let text = std::fs::read_to_string(record_file(project, case).ok()?).ok()?;
-    let record: Record = serde_json::from_str(&text).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let text = |key: &str| value.get(key)?.as_str().map(String::from);
+    let record = Record {
+        fingerprint: text("fingerprint")?,
+        verdict: text("verdict")?,
+        failures: value
+            .get("failures")?
+            .as_array()?
+            .iter()
+            .map(|f| f.as_str().map(String::from))
+            .collect::<Option<_>>()?,
+    };
     (record.fingerprint == fingerprint(project.root(), case)).then_some(record)
 }
 
@@ -480,11 +495,7 @@ fn report_line(done: usize, total: usize, case: &Case, verdict: &Verdict) -> Str
 /// is in the broken file or in the example's own source (where a broken library is used),
 /// else every error of the build, else cargo's own messages; at most about 20 lines.
 fn compiler_errors(failed: &Failed, case: &Case) -> String {
-    let errors: Vec<&Diagnostic> = failed
-        .diagnostics
-        .iter()
-        .filter(|d| matches!(d.level, DiagnosticLevel::Error | DiagnosticLevel::Ice))
-        .collect();
+    let errors: Vec<&Diagnostic> = failed.diagnostics.iter().filter(|d| d.is_error()).collect();
     let source = project::source_file(&case.job.package, &case.job.name);
     let concerned: Vec<&Diagnostic> = errors
         .iter()
@@ -664,8 +675,8 @@ mod tests {
         let line = format!(
             r#"{{"reason":"compiler-message","package_id":"p","manifest_path":"/w/Cargo.toml","target":{{"kind":["bin"],"crate_types":["bin"],"name":"x","src_path":"/w/x.rs","edition":"2024","doc":true,"doctest":false,"test":true}},"message":{{"rendered":"{rendered}\n","children":[],"level":"{level}","message":"m","code":null,"spans":[{{"byte_end":1,"byte_start":0,"column_end":2,"column_start":1,"expansion":null,"file_name":"{file}","is_primary":true,"label":null,"line_end":1,"line_start":1,"suggested_replacement":null,"suggestion_applicability":null,"text":[]}}]}}}}"#
         );
-        match cargo_metadata::Message::parse_stream(line.as_bytes()).next() {
-            Some(Ok(cargo_metadata::Message::CompilerMessage(message))) => message.message,
+        match crate::cargo_json::Message::parse(&line) {
+            Some(crate::cargo_json::Message::Compiler(diagnostic)) => diagnostic,
             other => panic!("not a compiler message: {other:?}"),
         }
     }

@@ -515,14 +515,11 @@ fn exercise_problems(project: &Project, package: &str) -> Vec<String> {
 fn empty_test_harnesses(project: &Project) -> Result<Vec<String>, Error> {
     let metadata = project.metadata()?;
     let mut found = Vec::new();
-    for package in metadata.workspace_packages() {
+    for package in &metadata.packages {
         for target in package.targets.iter().filter(|t| t.is_bin() && t.test) {
             let source = std::fs::read_to_string(&target.src_path).unwrap_or_default();
             if !source.contains("#[test]") {
-                let manifest = package
-                    .manifest_path
-                    .strip_prefix(&metadata.workspace_root)
-                    .unwrap_or(&package.manifest_path);
+                let manifest = metadata.relative(&package.manifest_path).display();
                 found.push(format!(
                     "{manifest}: binary `{}` holds no test; declare it `[[bin]] name = \"{}\" test = false`, so that `cargo test` runs no empty harness for it",
                     target.name, target.name
