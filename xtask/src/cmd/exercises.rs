@@ -485,6 +485,83 @@ mod tests {
         assert_eq!(title_of("fn main() {}\n"), "(no title)");
     }
 
+    /// What `check lesson04` says of a learner's program whose protected workers ran one
+    /// after another, as the real expected file judges it: the hints, the checks and what they
+    /// found, the whole text pinned. A quoted line is cut to the terminal's width when stdout is
+    /// a terminal; then this runs again with stdout a pipe (200 characters), as the snapshot.
+    #[test]
+    fn check_explains_a_serial_run_in_the_words_of_the_expected_file() {
+        use std::io::IsTerminal;
+        let name =
+            "cmd::exercises::tests::check_explains_a_serial_run_in_the_words_of_the_expected_file";
+        if std::io::stdout().is_terminal() {
+            let child = Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", name])
+                .output()
+                .unwrap();
+            assert!(
+                child.status.success(),
+                "{}",
+                String::from_utf8_lossy(&child.stdout)
+            );
+            return;
+        }
+        let exercise = Exercise {
+            package: "lesson04".into(),
+            title: "Exercise 04".into(),
+            spec: spec::parse(
+                "lesson04/expected/exercise.txt",
+                include_str!("../../../lesson04/expected/exercise.txt"),
+            )
+            .unwrap(),
+        };
+        let mut stdout = Vec::new();
+        let mut at = 0.0;
+        let mut line = |text: String| {
+            at += 0.01;
+            stdout.push(checker::output::Line {
+                text,
+                at: std::time::Duration::from_secs_f64(at),
+            });
+        };
+        for run in ["Unprotected", "Protected"] {
+            let workers = [
+                ("adder", 1),
+                ("adder", 2),
+                ("subtractor", 1),
+                ("subtractor", 2),
+            ];
+            for (role, n) in workers {
+                if run == "Unprotected" {
+                    line(format!("{run}: {role} {n} started"));
+                }
+            }
+            for (role, n) in workers {
+                // The protected workers one after another: each starts when the last ends.
+                if run == "Protected" {
+                    line(format!("{run}: {role} {n} started"));
+                }
+                line(format!("{run}: {role} {n} finished after 1000000 updates"));
+            }
+            let balance = if run == "Protected" { 0 } else { 1234 };
+            line(format!("{run}: balance={balance}"));
+        }
+        let outcome = Outcome {
+            pid: 1,
+            stdout,
+            stderr: Vec::new(),
+            stdout_cut: Default::default(),
+            stderr_cut: Default::default(),
+            ended: checker::run::Ended::Code(0),
+            elapsed: std::time::Duration::from_secs_f64(at + 0.01),
+            stopped_by: checker::run::StoppedBy::ItsEnd,
+            leftovers: Vec::new(),
+        };
+        let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
+        expect_test::expect_file!["snapshots/check_lesson04_serial.txt"]
+            .assert_eq(&hints(&exercise, &failures, &outcome));
+    }
+
     fn exercise(spec_text: &str) -> Exercise {
         Exercise {
             package: "lesson99".into(),
