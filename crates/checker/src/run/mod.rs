@@ -251,14 +251,22 @@ impl Run {
         let mut stopped_by = StoppedBy::ItsEnd;
         while self.exit.is_none() && !self.gone {
             let now = start.elapsed();
-            if stopped_by == StoppedBy::ItsEnd && self.still_running() {
-                if now >= plan.deadline {
-                    stopped_by = StoppedBy::Deadline;
-                    self.kill_tree();
-                } else if stop.load(Ordering::SeqCst) {
-                    stopped_by = StoppedBy::Interrupt;
-                    self.kill_tree();
-                }
+            // What stops the run, if anything, is decided before `still_running`: that call
+            // drains the inbox, and a line it takes is never matched against the signal's
+            // pattern below.
+            let stopping = if now >= plan.deadline {
+                Some(StoppedBy::Deadline)
+            } else if stop.load(Ordering::SeqCst) {
+                Some(StoppedBy::Interrupt)
+            } else {
+                None
+            };
+            if let Some(by) = stopping
+                && stopped_by == StoppedBy::ItsEnd
+                && self.still_running()
+            {
+                stopped_by = by;
+                self.kill_tree();
             }
             if let (Some(plan_signal), Some(at)) = (&plan.signal, signal_at)
                 && !signal_sent
@@ -291,7 +299,8 @@ impl Run {
 
     /// Whether the example has not exited, as far as the events already sent say: an example
     /// that has just exited gets no signal, which would only hit, and hide, the children it
-    /// left running.
+    /// left running. The lines it takes in are kept but not matched against a signal's
+    /// pattern: call it only once the signal is armed or the run is being stopped.
     fn still_running(&mut self) -> bool {
         while let Ok(event) = self.inbox.try_recv() {
             match event {
@@ -853,6 +862,34 @@ mod tests {
             "{:?}",
             outcome.elapsed
         );
+    }
+
+    /// The line a signal waits for may come in a burst behind many others (here in one write):
+    /// every line is matched against the pattern, whichever way the runner takes it in.
+    #[test]
+    fn a_signal_waits_for_its_line_even_behind_a_burst_of_lines() {
+        let after = RunSpec {
+            signal: Some(SignalPlan {
+                signal: Signal::SIGINT,
+                when: SignalWhen::After(
+                    crate::spec::pattern::Pattern::parse("press {word}").unwrap(),
+                    0.1,
+                ),
+            }),
+            ..RunSpec::default()
+        };
+        let outcome = sh(
+            "trap 'echo got INT; exit 0' INT; f=/tmp/.burst.$$; (seq 2000; echo press Ctrl-C) > $f; cat $f; rm $f; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.1; done; echo no signal",
+            after,
+        );
+        let lines = texts(&outcome.stdout);
+        assert_eq!(
+            lines.len(),
+            2002,
+            "{:?}",
+            &lines[lines.len().saturating_sub(3)..]
+        );
+        assert_eq!(&lines[2000..], ["press Ctrl-C", "got INT"]);
     }
 }
 
