@@ -5,7 +5,7 @@ use crate::cargo_json::{Diagnostic, Message};
 use crate::error::{Error, OrFailed};
 use crate::project::{self, Project};
 use checker::SystemError;
-use checker::report::Mark;
+use checker::report::{self, Mark};
 use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
 use std::collections::BTreeMap;
@@ -423,6 +423,52 @@ impl Tally {
         self.failed += lost;
     }
 
+    /// The closing lines of a verify-style run of `what` (`example(s)`, `run(s)`): what an
+    /// interrupt cut short and kept from starting, or the runs lost to a panic (counted as
+    /// failed), then the summary, naming the slowest run when `slowest` is asked for.
+    pub fn close(
+        &mut self,
+        session: &Session,
+        lost: usize,
+        what: &str,
+        wall: Duration,
+        slowest: bool,
+    ) -> String {
+        let mut out = String::new();
+        if session.interrupted() {
+            let cut = if self.cut_short.is_empty() {
+                "none".to_string()
+            } else {
+                self.cut_short.join(", ")
+            };
+            out.push_str(&format!("verify: interrupted; cut short: {cut}\n"));
+            if self.not_started + lost > 0 {
+                let kept = self.not_started + lost;
+                out.push_str(&format!("verify: {kept} {what} not started\n"));
+            }
+        } else if lost > 0 {
+            self.lost(lost);
+            out.push_str(&format!(
+                "verify: {lost} {what} were lost to a panic in verify (above)\n"
+            ));
+        }
+        // The summary names a run by its last word (an example by its name).
+        let slowest = self
+            .slowest
+            .as_ref()
+            .filter(|_| slowest)
+            .map(|(name, took)| (name.rsplit(' ').next().unwrap_or(name), *took));
+        out.push_str(&report::summary(
+            self.passed,
+            self.failed,
+            self.cut_short.len(),
+            wall,
+            slowest,
+        ));
+        out.push('\n');
+        out
+    }
+
     /// How the session ended: interrupted, else passed when nothing failed.
     pub fn status(&self, session: &Session) -> Status {
         if session.interrupted() {
@@ -436,11 +482,12 @@ impl Tally {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::time::Instant;
 
-    fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
+    /// A task that runs `script` (written to `dir/name`) against the expected file `expected`.
+    pub(crate) fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
         let program = dir.join(name);
         run::write_script(&program, script);
         let file = format!("{name}.txt");

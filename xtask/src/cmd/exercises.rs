@@ -406,23 +406,9 @@ pub fn verify_exercises(
         );
         print!("{details}");
     });
-    if session.interrupted() {
-        if tally.not_started + lost > 0 {
-            println!("verify: {} run(s) not started", tally.not_started + lost);
-        }
-    } else if lost > 0 {
-        tally.lost(lost);
-        println!("verify: {lost} run(s) were lost to a panic in verify (above)");
-    }
-    println!(
+    print!(
         "{}",
-        report::summary(
-            tally.passed,
-            tally.failed,
-            tally.cut_short.len(),
-            started.elapsed(),
-            None
-        )
+        tally.close(&session, lost, "run(s)", started.elapsed(), false)
     );
     Ok(tally.status(&session))
 }

@@ -106,39 +106,9 @@ fn run(session: &Session, tasks: Vec<Task<Job>>, workers: usize, dir: &Path) -> 
         );
         print!("{details}");
     });
-    if session.interrupted() {
-        println!(
-            "verify: interrupted; cut short: {}",
-            if tally.cut_short.is_empty() {
-                "none".to_string()
-            } else {
-                tally.cut_short.join(", ")
-            }
-        );
-        if tally.not_started + lost > 0 {
-            println!(
-                "verify: {} example(s) not started",
-                tally.not_started + lost
-            );
-        }
-    } else if lost > 0 {
-        tally.lost(lost);
-        println!("verify: {lost} example(s) were lost to a panic in verify (above)");
-    }
-    let slowest = tally.slowest.as_ref().map(|(name, took)| {
-        // The summary names an example by its name alone.
-        let name = name.rsplit(' ').next().unwrap_or(name);
-        (name, *took)
-    });
-    println!(
+    print!(
         "{}",
-        report::summary(
-            tally.passed,
-            tally.failed,
-            tally.cut_short.len(),
-            started.elapsed(),
-            slowest
-        )
+        tally.close(session, lost, "example(s)", started.elapsed(), true)
     );
     tally
 }
@@ -152,25 +122,8 @@ fn interrupted_before_running(count: usize) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::tests::task;
     use checker::run;
-    use checker::spec;
-
-    fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
-        let program = dir.join(name);
-        run::write_script(&program, script);
-        let file = format!("{name}.txt");
-        let spec = spec::parse(&file, expected).unwrap();
-        Task {
-            program,
-            plan: spec.run.clone(),
-            data: Job {
-                package: "lesson99".into(),
-                name: name.into(),
-                spec,
-                file,
-            },
-        }
-    }
 
     #[test]
     fn a_hanging_example_is_killed_at_its_deadline_and_the_rest_still_run() {
