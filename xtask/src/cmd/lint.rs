@@ -534,6 +534,17 @@ fn empty_test_harnesses(project: &Project) -> Result<Vec<String>, Error> {
 mod tests {
     use super::*;
 
+    /// `found` holds one problem per line of `wanted`, in order, each opening with that line.
+    fn assert_problems(found: &[String], wanted: &[&str]) {
+        assert_eq!(found.len(), wanted.len(), "{found:#?}");
+        for (problem, start) in found.iter().zip(wanted) {
+            assert!(
+                problem.starts_with(start),
+                "{problem:?} should start with {start:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_lesson_out_of_step_is_reported() {
         let dir = std::env::temp_dir().join(format!("xtask-lint-{}", std::process::id()));
@@ -590,13 +601,7 @@ mod tests {
             "lesson09/src/bin/listed.rs:2: write `The Rust twist`",
             "lesson09/expected/listed.txt:1: unknown section `[bogus]`",
         ];
-        assert_eq!(found.len(), wanted.len(), "{found:#?}");
-        for (problem, start) in found.iter().zip(wanted) {
-            assert!(
-                problem.starts_with(start),
-                "{problem:?} should start with {start:?}"
-            );
-        }
+        assert_problems(&found, &wanted);
     }
 
     #[test]
@@ -629,13 +634,7 @@ overlap_at_most \"{float:v}\" v 1 0.2
             "x.txt:13: `elapsed_at_least_sum v` builds its bound from captured values",
             "x.txt:19: `overlap_at_most \"{float:v}\" v 1 0.2` builds its bound",
         ];
-        assert_eq!(found.len(), wanted.len(), "{found:#?}");
-        for (problem, start) in found.iter().zip(wanted) {
-            assert!(
-                problem.starts_with(start),
-                "{problem:?} should start with {start:?}"
-            );
-        }
+        assert_problems(&found, &wanted);
     }
 
     #[test]
@@ -650,13 +649,7 @@ overlap_at_most \"{float:v}\" v 1 0.2
             "R: end with `## Takeaways`",
             "R:7: `177 mutants` is a test figure",
         ];
-        assert_eq!(found.len(), starts.len(), "{found:#?}");
-        for (problem, start) in found.iter().zip(starts) {
-            assert!(
-                problem.starts_with(start),
-                "{problem:?} should start with {start:?}"
-            );
-        }
+        assert_problems(&found, &starts);
         let late = good.replace(
             "## The examples\n\n## Where the Python variants went",
             "## Where the Python variants went\n\n## The examples",
