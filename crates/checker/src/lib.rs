@@ -7,5 +7,6 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod spec;
+pub mod timeline;
 
 pub use error::{ParseError, SystemError};
