@@ -164,12 +164,12 @@ mod tests {
             length: ms(100),
             period: ms(5),
             lanes: vec![
-                lane(&[(0, 60, Running), (60, 100, Waiting)]),
+                lane(&[(0, 20, Waiting), (20, 60, Running), (60, 100, Waiting)]),
                 lane(&[(0, 40, Waiting), (40, 100, Running)]),
             ],
             marks: Vec::new(),
         };
         assert_eq!(timeline.together(0, 1, Running), ms(20));
-        assert_eq!(timeline.together(0, 1, Waiting), ms(40));
+        assert_eq!(timeline.together(0, 1, Waiting), ms(20));
     }
 }
