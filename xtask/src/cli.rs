@@ -106,7 +106,7 @@ pub fn command() -> clap::Command {
                         .long("jobs")
                         .value_name("N")
                         .value_parser(RangedU64ValueParser::<usize>::new().range(1..=256))
-                        .help("How many examples run at once (default: four per core; with --breaks, 64)"),
+                        .help("How many examples run at once (default: eight per core; with --breaks, 64)"),
                 ),
         )
         .subcommand(

@@ -47,14 +47,14 @@ use session::Status;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// How many examples verify, `--exercises` and the book run at once unless told: four per
+/// How many examples verify, `--exercises` and the book run at once unless told: eight per
 /// core. Examples mostly sleep, and those that compute compare like with like in the same
-/// run, so more run at once than there are cores; but not all at once: dozens starting
-/// together beside other busy programs starve verify's own readers, which then time a line
-/// up to half a second after it was printed, and a gap between two lines looks shorter than
-/// it was.
+/// run, so many more run at once than there are cores (with eight per core, 67 examples take
+/// about 10 s on 2 cores, 21 s with four); but not all at once: dozens starting together
+/// beside other busy programs starved verify's own readers, which then timed a line up to
+/// half a second after it was printed, and a gap between two lines looked shorter than it was.
 fn default_jobs() -> usize {
-    4 * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    8 * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// `--breaks` runs all of a round's broken examples at once: a broken run only has to fail,
@@ -335,9 +335,9 @@ mod tests {
         );
         assert_eq!(options(&["--exercises", "lesson04"]).mode, Mode::Exercises);
         assert_eq!(options(&["lesson04"]).mode, Mode::Run);
-        // Unless told, verify runs four examples per core; --breaks a round's all at once.
+        // Unless told, verify runs eight examples per core; --breaks a round's all at once.
         assert_eq!(options(&[]).jobs, default_jobs());
-        assert!(default_jobs() >= 4);
+        assert!(default_jobs() >= 8);
         let breaks = options(&["--breaks"]);
         assert_eq!(breaks.mode, Mode::Breaks);
         assert_eq!(breaks.jobs, BREAK_JOBS);

@@ -330,7 +330,8 @@ impl<'p> Session<'p> {
     }
 
     /// Runs the tasks on `workers` threads, in `dir`, handing each [`Event`] to `each` on
-    /// this thread as it comes. When the session is interrupted the running programs are
+    /// this thread as it comes. Tasks with the longest deadlines start first: they are the
+    /// slow ones, and one started last would keep the others' workers idle while it runs. When the session is interrupted the running programs are
     /// killed (each reported as [`Event::CutShort`]) and the rest as [`Event::NotStarted`].
     /// Returns how many tasks were lost to a panic in a worker (they report nothing).
     pub fn run<T: Send + 'static>(
@@ -340,6 +341,8 @@ impl<'p> Session<'p> {
         dir: &Path,
         mut each: impl FnMut(Event<T>),
     ) -> usize {
+        let mut tasks = tasks;
+        tasks.sort_by_key(|task| std::cmp::Reverse(task.plan.deadline));
         let count = tasks.len();
         let queue = Arc::new(Mutex::new(tasks.into_iter()));
         let (events, received) = mpsc::channel::<Event<T>>();
