@@ -16,6 +16,26 @@ pub struct Failure {
     pub reason: Reason,
 }
 
+impl Failure {
+    /// Whether the failure is about when things happened: a run past its deadline, or a
+    /// failed check on times ([`crate::spec::checks::Check::is_about_time`]). Such a failure
+    /// is best seen on the run's timeline.
+    pub fn is_about_time(&self, spec: &Spec) -> bool {
+        match &self.reason {
+            Reason::Deadline => true,
+            Reason::Check(id) => spec
+                .checks
+                .iter()
+                .any(|check| check.item.id() == id && check.item.is_about_time()),
+            Reason::CleanUp
+            | Reason::ExitStatus
+            | Reason::Never
+            | Reason::Stdout
+            | Reason::Stderr => false,
+        }
+    }
+}
+
 /// The kinds of failure, as a break file names them after `caught by:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -248,6 +268,40 @@ mod tests {
             "{found:?}"
         );
         assert!(found[0].why.contains("overlapped"));
+    }
+
+    #[test]
+    fn a_failure_is_about_time_when_its_check_measures_time() {
+        let spec = spec::parse("m.txt", MUTEX).unwrap();
+        let overlapped = outcome(
+            &[
+                (0.0, ">1 got lock, sleeping 0.5"),
+                (0.0, ">0 got lock, sleeping 0.25"),
+                (0.0, ">2 got lock, sleeping 0.1"),
+            ],
+            0.51,
+        );
+        let renumbered = outcome(
+            &[
+                (0.0, ">1 got lock, sleeping 0.5"),
+                (0.5, ">0 got lock, sleeping 0.25"),
+                (0.75, ">7 got lock, sleeping 0.1"),
+            ],
+            0.86,
+        );
+        let short = outcome(&[(0.0, ">1 got lock, sleeping 0.5")], 0.5);
+        let about_time = |run: &Outcome| -> Vec<bool> {
+            judge(&spec, "m.txt", run)
+                .iter()
+                .map(|failure| failure.is_about_time(&spec))
+                .collect()
+        };
+        assert_eq!(about_time(&overlapped), [true]);
+        assert_eq!(about_time(&renumbered), [false]);
+        assert_eq!(about_time(&short), [false]);
+        let mut cut = short;
+        cut.stopped_by = StoppedBy::Deadline;
+        assert!(about_time(&cut).contains(&true));
     }
 
     #[test]

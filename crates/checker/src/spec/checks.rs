@@ -149,6 +149,41 @@ impl Check {
     pub fn leans_on(&self) -> LeansOn {
         self.property.leans_on()
     }
+
+    /// Whether the check is about when things happened (a wait, a gap, an overlap, a total
+    /// time, a speed-up): a failure of one is best seen on the run's timeline.
+    pub fn is_about_time(&self) -> bool {
+        use Property::*;
+        match &self.property {
+            ElapsedAtLeast { .. }
+            | ElapsedAtMost { .. }
+            | ElapsedAtLeastSum { .. }
+            | ElapsedBelowSum { .. }
+            | ElapsedAtLeastMax { .. }
+            | LineAtLeast { .. }
+            | LineAtMost { .. }
+            | GapAtLeast { .. }
+            | GapAtMost { .. }
+            | EachGapAtLeast { .. }
+            | OverlapAtMost { .. }
+            | EndAtLeast { .. }
+            | EndAtMost { .. }
+            | MinRatioAtLeast { .. } => true,
+            Before { .. }
+            | NoneAfter { .. }
+            | Count { .. }
+            | All { .. }
+            | Same { .. }
+            | InKeyOrder(_)
+            | NotInKeyOrder(_)
+            | Ascending { .. }
+            | Distinct { .. }
+            | Permutation { .. }
+            | OnlyLastAbove { .. }
+            | NotPid { .. }
+            | IsPid { .. } => false,
+        }
+    }
 }
 
 /// The name of a check outside its expected file (after `caught by: check` in a break file, in
