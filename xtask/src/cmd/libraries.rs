@@ -71,6 +71,9 @@ pub fn mutants(project: &Project, extra: &[String]) -> Result<Status, Error> {
     // Each copy cargo-mutants builds gets its own target directory: a shared
     // `CARGO_TARGET_DIR` would let one mutant's build overwrite another's under `--jobs`.
     command.env_remove("CARGO_TARGET_DIR");
+    // Each mutant changes one file of a crate built just before: the lessons' profile turns
+    // incremental caches off for a fresh build (the root Cargo.toml), but here they pay.
+    command.env("CARGO_INCREMENTAL", "1");
     command.args(extra);
     finish(command, "mutants")
 }
