@@ -8,6 +8,10 @@
 
 use std::time::Duration;
 
+mod layout;
+pub mod svg;
+pub mod terminal;
+
 /// One run, drawn as lanes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
