@@ -21,6 +21,8 @@ pub mod interrupt;
 use crate::SystemError;
 use crate::output::{self, Cut, Line};
 use crate::spec::{RunSpec, SignalWhen};
+use crate::timeline::Timeline;
+use crate::timeline::sample::{self, Recording, Sampler, Sampling};
 use nix::libc;
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, killpg, sigprocmask};
 use nix::unistd::Pid;
@@ -113,6 +115,45 @@ pub fn run(
     plan: &RunSpec,
     stop: &AtomicBool,
 ) -> Result<Outcome, SystemError> {
+    run_with(program, dir, plan, stop, None).map(|(outcome, _)| outcome)
+}
+
+/// Runs `program` as [`run`] does, and records it as the OS saw it: its threads and processes
+/// sampled from `/proc` every [`sample::PERIOD`] (see [`crate::timeline::sample`]), its output
+/// lines as marks on the example's own lane. Only this records: [`run`] starts no sampler.
+pub fn run_recorded(
+    program: &Path,
+    dir: &Path,
+    plan: &RunSpec,
+    stop: &AtomicBool,
+) -> Result<Recorded, SystemError> {
+    let (outcome, recording) = run_with(program, dir, plan, stop, Some(sample::PERIOD))?;
+    let (lanes, sampling) = recording.expect("a sampler was started");
+    let timeline = sample::timeline(&outcome, lanes, sample::PERIOD);
+    Ok(Recorded {
+        outcome,
+        timeline,
+        sampling,
+    })
+}
+
+/// A run and its timeline, from [`run_recorded`].
+#[derive(Debug)]
+pub struct Recorded {
+    pub outcome: Outcome,
+    pub timeline: Timeline,
+    /// What the sampling itself cost and how regular it was.
+    pub sampling: Sampling,
+}
+
+/// [`run`], with a sampler every `period` when one is given.
+fn run_with(
+    program: &Path,
+    dir: &Path,
+    plan: &RunSpec,
+    stop: &AtomicBool,
+    period: Option<Duration>,
+) -> Result<(Outcome, Option<Recording>), SystemError> {
     // Close-on-exec: only the reaper, which never execs, keeps the write end.
     let (mut status, status_write) =
         std::io::pipe().map_err(|e| SystemError::new(format!("cannot make a pipe: {e}")))?;
@@ -171,6 +212,9 @@ pub fn run(
             )));
         }
     };
+    let reaper_pid = i32::try_from(reaper.id()).expect("a pid fits in i32");
+    // Dropped on an early return, which stops it.
+    let sampler = period.map(|period| Sampler::start(reaper_pid, pid, start, period));
     thread::spawn(move || {
         while let Some((tag, value)) = read_record(&mut status) {
             if tag == EXITED && events.send(Event::Exited(value, start.elapsed())).is_err() {
@@ -201,13 +245,15 @@ pub fn run(
         )));
     };
     let leftovers = run.sweep();
+    // The tree is gone: the sampler's last look sees every lane end.
+    let recording = sampler.map(Sampler::finish);
     run.drain();
     let status = ExitStatus::from_raw(raw);
     let ended = match status.code() {
         Some(code) => Ended::Code(code),
         None => Ended::Signal(status.signal().unwrap_or(0)),
     };
-    Ok(Outcome {
+    let outcome = Outcome {
         pid,
         stdout: run.stdout,
         stderr: run.stderr,
@@ -217,7 +263,8 @@ pub fn run(
         elapsed,
         stopped_by,
         leftovers,
-    })
+    };
+    Ok((outcome, recording))
 }
 
 /// One run in progress, seen from verify.
@@ -608,12 +655,12 @@ impl Lines {
 }
 
 /// A process as `/proc` shows it.
-struct Process {
-    pid: i32,
-    ppid: i32,
-    group: i32,
-    name: String,
-    zombie: bool,
+pub(crate) struct Process {
+    pub(crate) pid: i32,
+    pub(crate) ppid: i32,
+    pub(crate) group: i32,
+    pub(crate) name: String,
+    pub(crate) zombie: bool,
 }
 
 /// Every process on the machine, from `/proc/PID/stat`.
@@ -621,48 +668,31 @@ fn processes() -> Vec<Process> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        // Bytes, not text: a program may give itself a name that is not UTF-8.
-        let Ok(stat) = std::fs::read(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
-        let (Some(open), Some(close)) = (
-            stat.iter().position(|&b| b == b'('),
-            stat.iter().rposition(|&b| b == b')'),
-        ) else {
-            continue;
-        };
-        let rest = String::from_utf8_lossy(&stat[close + 1..]);
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let (Some(state), Some(Ok(ppid)), Some(Ok(group))) = (
-            fields.first(),
-            fields.get(1).map(|f| f.parse::<i32>()),
-            fields.get(2).map(|f| f.parse::<i32>()),
-        ) else {
-            continue;
-        };
-        found.push(Process {
-            pid,
-            ppid,
-            group,
-            name: output::printable(&stat[open + 1..close]),
-            zombie: matches!(*state, "Z" | "X"),
-        });
-    }
-    found
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(read_process)
+        .collect()
+}
+
+/// The process (or thread: `/proc/TID` opens a thread too) `pid`, if it exists.
+pub(crate) fn read_process(pid: i32) -> Option<Process> {
+    // Bytes, not text: a program may give itself a name that is not UTF-8.
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let (name, fields) = sample::split_stat(&stat)?;
+    let [state, ppid, group] = sample::pick(fields, [0, 1, 2])?;
+    let id = |field| i32::try_from(sample::decimal(field)?).ok();
+    Some(Process {
+        pid,
+        ppid: id(ppid)?,
+        group: id(group)?,
+        name: output::printable(name),
+        zombie: matches!(state, b"Z" | b"X"),
+    })
 }
 
 /// The living (not zombie) descendants of `root`.
-fn descendants(root: i32) -> Vec<Process> {
+pub(crate) fn descendants(root: i32) -> Vec<Process> {
     let all = processes();
     let mut tree = std::collections::HashSet::from([root]);
     let mut grew = true;

@@ -6,6 +6,8 @@
 //! can and cannot see is said there. Drawing is in [`terminal`] and [`svg`]: both take a
 //! [`Timeline`] and return text, so this crate still prints nothing.
 
+pub mod sample;
+
 use std::time::Duration;
 
 mod layout;
@@ -61,8 +63,9 @@ pub struct Span {
     pub state: State,
 }
 
-/// What a thread was doing between two samples: running (its CPU time grew, or the kernel
-/// showed it runnable) or waiting (sleeping, blocked on a lock, a pipe, a child).
+/// What a thread was doing between two samples: running (on a core for at least half the
+/// time between them, or runnable at both: see [`sample`]) or waiting (sleeping, blocked on a
+/// lock, a pipe, a child).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     Running,
@@ -88,6 +91,15 @@ pub enum Stream {
 }
 
 impl Lane {
+    /// How far `at` is from the lane's life: zero inside it.
+    pub fn distance(&self, at: Duration) -> Duration {
+        if at < self.first_seen {
+            self.first_seen - at
+        } else {
+            at.saturating_sub(self.last_seen)
+        }
+    }
+
     /// The lane's state at `at`, or `None` outside its life.
     pub fn state_at(&self, at: Duration) -> Option<State> {
         self.spans
@@ -107,6 +119,32 @@ impl Lane {
 }
 
 impl Timeline {
+    /// Moves output lines to the lanes of the threads that wrote them, as far as `name_of`
+    /// knows: for each line it returns the name of the thread that printed it (e.g. from an
+    /// expected file's pattern: `Thread {int}` to the thread named `Thread 3`), or `None` to
+    /// leave the line where it is. The name is compared as Linux keeps it (its first 15
+    /// bytes, see [`comm_name`]); of several lanes so named, the line goes to the one alive
+    /// when it was read, or else nearest to it in time (the first of equals). A name no lane
+    /// has leaves the line where it is.
+    pub fn mark_lanes(&mut self, name_of: impl Fn(&str) -> Option<String>) {
+        for mark in &mut self.marks {
+            let Some(name) = name_of(&mark.text) else {
+                continue;
+            };
+            let name = comm_name(&name);
+            let nearest = self
+                .lanes
+                .iter()
+                .enumerate()
+                .filter(|(_, lane)| lane.name == name)
+                .min_by_key(|(_, lane)| lane.distance(mark.at))
+                .map(|(index, _)| index);
+            if nearest.is_some() {
+                mark.lane = nearest;
+            }
+        }
+    }
+
     /// How long `a` and `b` were both in `state` at once.
     pub fn together(&self, a: usize, b: usize, state: State) -> Duration {
         let mut both = Duration::ZERO;
@@ -119,6 +157,13 @@ impl Timeline {
         }
         both
     }
+}
+
+/// A thread's name as a lane shows it: Linux keeps the first 15 bytes of a thread's name
+/// (`TASK_COMM_LEN` is 16, with the closing NUL), and the lane shows them as printable text.
+pub fn comm_name(name: &str) -> String {
+    let bytes = name.as_bytes();
+    crate::output::printable(&bytes[..bytes.len().min(15)])
 }
 
 #[cfg(test)]
