@@ -17,7 +17,8 @@ pub struct Cli {
 #[derive(Debug)]
 pub enum Command {
     Verify(Verify),
-    Check { lesson: String },
+    Check { lesson: String, watch: bool },
+    Reset { lesson: String },
     Progress,
     Lint,
     Readme,
@@ -117,6 +118,20 @@ pub fn command() -> clap::Command {
                         .value_name("LESSON")
                         .required(true)
                         .help("The lesson whose exercise to check, e.g. lesson04"),
+                )
+                .arg(flag(
+                    "watch",
+                    "Checks again after every save of the file, until q + Enter or Ctrl-C",
+                )),
+        )
+        .subcommand(
+            clap::Command::new("reset")
+                .about("Puts your lessonNN/exercise.rs back as shipped, keeping yours beside it")
+                .arg(
+                    Arg::new("lesson")
+                        .value_name("LESSON")
+                        .required(true)
+                        .help("The lesson whose exercise to reset, e.g. lesson04"),
                 ),
         )
         .subcommand(
@@ -179,6 +194,11 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         }
         handed
     };
+    let lesson = |sub: &ArgMatches| {
+        sub.get_one::<String>("lesson")
+            .cloned()
+            .expect("the declaration requires a lesson")
+    };
     let command = match name {
         "verify" => Command::Verify(Verify {
             filters: strings(sub, "filters"),
@@ -191,10 +211,11 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
             jobs: sub.get_one::<usize>("jobs").copied(),
         }),
         "check" => Command::Check {
-            lesson: sub
-                .get_one::<String>("lesson")
-                .cloned()
-                .expect("the declaration requires a lesson"),
+            lesson: lesson(sub),
+            watch: sub.get_flag("watch"),
+        },
+        "reset" => Command::Reset {
+            lesson: lesson(sub),
         },
         "progress" => Command::Progress,
         "lint" => Command::Lint,

@@ -9,7 +9,10 @@
 //!   break it catches.
 //! - `cargo xtask verify --exercises`: every exercise's solution passes, every exercise as
 //!   shipped fails with a hint.
-//! - `cargo xtask check LESSON`: check the learner's `lessonNN/exercise.rs`, say what is missing.
+//! - `cargo xtask check LESSON`: check the learner's `lessonNN/exercise.rs`, say what is missing;
+//!   with `--watch`, again after every save of the file.
+//! - `cargo xtask reset LESSON`: put `lessonNN/exercise.rs` back as shipped, keeping the
+//!   learner's beside it.
 //! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //! - `cargo xtask readme`: write each lesson README's examples table from its examples.txt.
@@ -40,7 +43,7 @@ mod session;
 use checker::run::interrupt;
 use cli::Command;
 use cmd::verify::Mode;
-use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, verify};
+use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, reset, verify, watch};
 use error::Error;
 use project::Project;
 use session::Status;
@@ -103,7 +106,15 @@ fn run(project: &Project, command: Command) -> Result<Status, Error> {
                 Mode::Run | Mode::List => verify::verify(project, &options)?,
             }
         }
-        Command::Check { lesson } => exercises::check(project, &lesson)?,
+        Command::Check {
+            lesson,
+            watch: false,
+        } => exercises::check(project, &lesson)?,
+        Command::Check {
+            lesson,
+            watch: true,
+        } => watch::watch(project, &lesson)?,
+        Command::Reset { lesson } => reset::reset(project, &lesson)?,
         Command::Progress => exercises::progress(project)?,
         Command::Lint => lint::lint(project)?,
         Command::Readme => readme::write_all(project)?,
@@ -192,7 +203,7 @@ mod tests {
             Err(Error::Usage(message)) => message,
             other => panic!("{list:?}: {other:?}"),
         };
-        let commands = "the commands are verify, check, progress, lint, readme, book, models, mutants, bench (`cargo xtask help` says what each does)";
+        let commands = "the commands are verify, check, reset, progress, lint, readme, book, models, mutants, bench (`cargo xtask help` says what each does)";
         assert_eq!(err(&[]), format!("no command given; {commands}"));
         assert_eq!(
             err(&["frobnicate"]),
@@ -240,6 +251,21 @@ mod tests {
             err(&["check", "lesson04", "lesson05"]).starts_with("unexpected argument 'lesson05'")
         );
         assert!(err(&["check", "lesson99"]).starts_with("no exercise for `lesson99`"));
+        assert!(err(&["check", "--watch", "lesson99"]).starts_with("no exercise for `lesson99`"));
+        assert!(
+            err(&["check", "--watch"])
+                .starts_with("the following required arguments were not provided: <LESSON>")
+        );
+        assert!(
+            err(&["reset"])
+                .starts_with("the following required arguments were not provided: <LESSON>")
+        );
+        assert!(err(&["reset", "lesson01"]).starts_with(
+            "no exercise for `lesson01`; the lessons with one are: lesson02, lesson03"
+        ));
+        assert!(
+            err(&["reset", "--watch", "lesson04"]).starts_with("unexpected argument '--watch'")
+        );
         assert!(
             err(&["verify", "--explain"])
                 .starts_with("a value is required for '--explain <EXAMPLE>'")
@@ -385,7 +411,8 @@ mod tests {
         let top = help(&["--help"]);
         assert!(top.contains("Usage: cargo xtask <COMMAND>"), "{top}");
         for command in [
-            "verify", "check", "progress", "lint", "readme", "book", "models", "mutants", "bench",
+            "verify", "check", "reset", "progress", "lint", "readme", "book", "models", "mutants",
+            "bench",
         ] {
             assert!(top.contains(&format!("\n  {command} ")), "{command}: {top}");
         }
@@ -406,6 +433,12 @@ mod tests {
         assert_eq!(
             help(&["verify", "-h"]).lines().next(),
             verify.lines().next()
+        );
+        let check = help(&["help", "check"]);
+        assert!(
+            check.contains("Usage: cargo xtask check [OPTIONS] <LESSON>")
+                && check.contains("--watch"),
+            "{check}"
         );
     }
 }

@@ -8,15 +8,19 @@ use checker::SystemError;
 use checker::report::{self, Mark};
 use checker::run::{self, Outcome, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
+use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a verify run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +189,10 @@ pub fn build(
     if capture {
         command.stderr(Stdio::piped());
     }
+    // cargo and the compilers it starts in a process group of their own, so that `stop` ends
+    // them all: cargo killed alone leaves its rustc and linker running. Out of the terminal's
+    // foreground group, it must not read the terminal (it never does).
+    command.process_group(0).stdin(Stdio::null());
     let mut child = command.spawn().or_failed(|| "cannot start cargo".into())?;
     // Both streams are read on threads of their own, so cargo never blocks on a full pipe
     // while this one watches `stop`.
@@ -199,8 +207,7 @@ pub fn build(
     });
     let status = loop {
         if stop.load(Ordering::SeqCst) {
-            let _ = child.kill();
-            let _ = child.wait();
+            kill_group(&mut child);
             // The readers end when the pipes close; nothing waits for them.
             return Ok(Built::Interrupted);
         }
@@ -239,6 +246,25 @@ pub fn build(
         )));
     }
     Ok(Built::Yes(built))
+}
+
+/// Kills cargo's process group (cargo, its rustc, their linkers) and reaps them: cargo here,
+/// and the others too when this process is their subreaper (a session's), to which they pass
+/// when cargo dies. SIGKILL'd, each ends at once; the wait is bounded all the same.
+fn kill_group(cargo: &mut Child) {
+    let group = Pid::from_raw(cargo.id() as i32);
+    let _ = killpg(group, Signal::SIGKILL);
+    let _ = cargo.wait();
+    let until = Instant::now() + Duration::from_secs(2);
+    // `-group`: any child of this process in that group; ECHILD once there is none.
+    while let Ok(status) = waitpid(Pid::from_raw(-group.as_raw()), Some(WaitPidFlag::WNOHANG)) {
+        if status == WaitStatus::StillAlive {
+            if Instant::now() > until {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 /// What cargo's JSON messages say: each binary built (its package, name and executable), and
@@ -301,7 +327,8 @@ impl<'p> Session<'p> {
         Ok(Session::with_stop(project, interrupt::flag()))
     }
 
-    /// A session that watches `stop` instead of the signals (for tests).
+    /// A session that watches `stop` instead of the signals: for tests, and for `check
+    /// --watch`, whose newer save also stops a check (it raises `stop` on an interrupt too).
     pub fn with_stop(project: &'p Project, stop: &'static AtomicBool) -> Session<'p> {
         Session { project, stop }
     }
@@ -487,7 +514,6 @@ impl Tally {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::time::Instant;
 
     /// A task that runs `script` (written to `dir/name`) against the expected file `expected`.
     pub(crate) fn task(dir: &Path, name: &str, script: &str, expected: &str) -> Task<Job> {
@@ -578,6 +604,75 @@ pub(crate) mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    /// A stop during a build ends cargo and what it started, here a build script that would
+    /// sleep for two minutes: killed with cargo's group, not left running on its own.
+    #[test]
+    fn a_stop_kills_the_build_and_everything_cargo_started() {
+        run::become_subreaper().unwrap();
+        let (session, stop) = session("build");
+        let dir = session.root().to_path_buf();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(path), text).unwrap();
+        };
+        write(
+            "Cargo.toml",
+            "[package]\nname = \"slow\"\nversion = \"0.1.0\"\nedition = \"2024\"\n[workspace]\n",
+        );
+        write("src/main.rs", "fn main() {}\n");
+        write(
+            "build.rs",
+            "fn main() { std::thread::sleep(std::time::Duration::from_secs(120)); }\n",
+        );
+        let project = session.project();
+        let target = dir.join("target");
+        let builder = thread::spawn(move || {
+            build(
+                project,
+                &[Bin::new("slow", "slow")],
+                Some(&target),
+                true,
+                stop,
+            )
+        });
+        // The build script's process group, once it runs (its build included).
+        let script = dir.join("target/debug/build");
+        let script = script.to_string_lossy().into_owned();
+        let until = Instant::now() + Duration::from_secs(120);
+        let group = loop {
+            let found = std::fs::read_dir("/proc")
+                .unwrap()
+                .flatten()
+                .find_map(|entry| {
+                    let pid = entry.file_name().to_string_lossy().parse::<i32>().ok()?;
+                    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+                    if !String::from_utf8_lossy(&cmdline).starts_with(&script) {
+                        return None;
+                    }
+                    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                    // After the name in parentheses: state, parent, group.
+                    stat.rsplit(')')
+                        .next()?
+                        .split_whitespace()
+                        .nth(2)?
+                        .parse::<i32>()
+                        .ok()
+                });
+            if let Some(group) = found {
+                break group;
+            }
+            assert!(Instant::now() < until, "the build script never ran");
+            assert!(!builder.is_finished(), "the build ended early");
+            thread::sleep(Duration::from_millis(50));
+        };
+        stop.store(true, Ordering::SeqCst);
+        let built = builder.join().unwrap();
+        let left = run::live_members(group);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(built, Ok(Built::Interrupted)), "{built:?}");
+        assert!(left.is_empty(), "still running: {left:?}");
     }
 
     #[test]

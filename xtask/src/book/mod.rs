@@ -512,7 +512,7 @@ impl<'a> Writer<'a> {
                 task.push('\n');
             }
             out.push_str(&format!(
-                "\n{task}\nThe file to edit: `{file}`; `cargo run -p {package} -- exercise` shows this task, `cargo xtask check {package}` says what is still missing.\n"
+                "\n{task}\nThe file to edit: `{file}`; `cargo run -p {package} -- exercise` shows this task, `cargo xtask check {package}` says what is still missing (with `--watch`, again at every save).\n"
             ));
         }
         Ok(out)

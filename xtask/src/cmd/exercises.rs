@@ -1,7 +1,8 @@
 //! The lesson exercises, checked by the engine that checks the examples.
 //!
 //! - `cargo xtask check LESSON` builds and runs the learner's `lessonNN/exercise.rs`, judges
-//!   it against `lessonNN/expected/exercise.txt`, and says in words what is still missing.
+//!   it against `lessonNN/expected/exercise.txt`, and says in words what is still missing
+//!   ([`check_once`]; `check --watch`, in watch.rs, shows the same after every save).
 //! - `cargo xtask progress` checks every exercise and shows `N/6 done` and the next one.
 //! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
 //!   exercise as shipped to fail with a hint, so the checks can fail.
@@ -31,6 +32,11 @@ impl Exercise {
     /// The file the learner edits, relative to the root.
     pub fn source(&self) -> String {
         format!("{}/exercise.rs", self.package)
+    }
+
+    /// The line a check opens with: `lesson04: <title> (lesson04/exercise.rs)`.
+    pub fn heading(&self) -> String {
+        format!("{}: {} ({})", self.package, self.title, self.source())
     }
 
     pub fn expected(&self) -> String {
@@ -85,7 +91,7 @@ fn title_of(source: &str) -> String {
         .unwrap_or_else(|| "(no title)".into())
 }
 
-fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise, Error> {
+pub fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise, Error> {
     exercises
         .iter()
         .find(|e| e.package == lesson)
@@ -112,38 +118,73 @@ pub fn check(project: &Project, lesson: &str) -> Result<Status, Error> {
     let exercises = all(project)?;
     let exercise = find(&exercises, lesson)?;
     let session = Session::start(project)?;
-    println!(
-        "{}: {} ({})",
-        exercise.package,
-        exercise.title,
-        exercise.source()
-    );
-    let judged = judge(&session, exercise)?;
-    Ok(match judged {
-        Judged::Interrupted => interrupted("check"),
-        Judged::NoBuild => {
-            println!(
-                "Not done yet: {} does not compile (cargo's messages are above).",
+    println!("{}", exercise.heading());
+    let verdict = check_once(&session, exercise, Again::Command)?;
+    print!("{}", verdict.text);
+    Ok(verdict.status)
+}
+
+/// What one check of the learner's exercise says, after cargo's messages (which the build
+/// shows as it goes): `check` prints it, and `check --watch` shows it after every save, so
+/// whatever `check` comes to report, watch shows too.
+#[derive(Debug)]
+pub struct Verdict {
+    /// The verdict, as `check` prints it.
+    pub text: String,
+    /// What the hints are, alone (watch's `h`), or a sentence saying why there are none.
+    pub hints: String,
+    pub status: Status,
+}
+
+/// How the verdict tells the learner to check again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Again {
+    /// By running `cargo xtask check` again.
+    Command,
+    /// By saving the file: watch says so on its status line.
+    Save,
+}
+
+/// Builds the learner's exercise, showing cargo's messages, runs it, and says what is still
+/// missing. Stopped by the session's stop flag: then [`Status::Interrupted`].
+pub fn check_once(session: &Session, exercise: &Exercise, again: Again) -> Result<Verdict, Error> {
+    let verdict = |text: String, hints: &str, status| Verdict {
+        text,
+        hints: hints.to_string(),
+        status,
+    };
+    Ok(match judge(session, exercise)? {
+        Judged::Interrupted => verdict("check: interrupted\n".into(), "", Status::Interrupted),
+        Judged::NoBuild => verdict(
+            format!(
+                "Not done yet: {} does not compile (cargo's messages are above).\n",
                 exercise.source()
-            );
-            Status::Failed
-        }
-        Judged::Ran(failures, outcome) if failures.is_empty() => {
-            println!(
-                "Done: it does what the task asks ({:.1} s). `cargo xtask progress` shows the rest.",
+            ),
+            "No hints: it does not compile yet (cargo's messages are above).\n",
+            Status::Failed,
+        ),
+        Judged::Ran(failures, outcome) if failures.is_empty() => verdict(
+            format!(
+                "Done: it does what the task asks ({:.1} s). `cargo xtask progress` shows the rest.\n",
                 outcome.elapsed.as_secs_f64()
-            );
-            Status::Passed
-        }
+            ),
+            "No hints: it does what the task asks.\n",
+            Status::Passed,
+        ),
         Judged::Ran(failures, outcome) => {
-            println!("Not done yet:");
-            print!("{}", hints(exercise, &failures, &outcome));
-            println!(
-                "Edit {}, then run `cargo xtask check {}` again.",
-                exercise.source(),
-                exercise.package
-            );
-            Status::Failed
+            let mut text = format!("Not done yet:\n{}", hints(exercise, &failures, &outcome));
+            if again == Again::Command {
+                text.push_str(&format!(
+                    "Edit {}, then run `cargo xtask check {}` again.\n",
+                    exercise.source(),
+                    exercise.package
+                ));
+            }
+            Verdict {
+                text,
+                hints: hint_list(exercise, &failures),
+                status: Status::Failed,
+            }
         }
     })
 }
@@ -256,6 +297,18 @@ const HINTS_SHOWN: usize = 3;
 /// it (written for the learner), what the check looks at, and what it found; for output that
 /// does not fit, the lines the task asks for beside those printed.
 fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String {
+    let mut out = hint_list(exercise, failures);
+    if failures
+        .iter()
+        .any(|f| matches!(f.reason, Reason::Stdout | Reason::Stderr))
+    {
+        out.push_str(&report::streams(&exercise.spec, outcome));
+    }
+    out
+}
+
+/// The numbered hints alone: each failed check's comment, what it looks at, what it found.
+fn hint_list(exercise: &Exercise, failures: &[Failure]) -> String {
     let mut out = String::new();
     for (number, failure) in failures.iter().take(HINTS_SHOWN).enumerate() {
         let (hint, checked) = match &failure.reason {
@@ -305,12 +358,6 @@ fn hints(exercise: &Exercise, failures: &[Failure], outcome: &Outcome) -> String
             "  ... and {} more once these are done\n",
             failures.len() - HINTS_SHOWN
         ));
-    }
-    if failures
-        .iter()
-        .any(|f| matches!(f.reason, Reason::Stdout | Reason::Stderr))
-    {
-        out.push_str(&report::streams(&exercise.spec, outcome));
     }
     out
 }

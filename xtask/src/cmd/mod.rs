@@ -7,4 +7,6 @@ pub mod explain;
 pub mod libraries;
 pub mod lint;
 pub mod readme;
+pub mod reset;
 pub mod verify;
+pub mod watch;
