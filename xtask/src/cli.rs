@@ -3,6 +3,7 @@
 //! derive's proc-macro crates would lengthen a fresh clone's first `cargo xtask verify` by
 //! seconds, and the declarations read as plainly either way.
 
+use crate::cmd::timeline::Subject;
 use clap::builder::RangedU64ValueParser;
 use clap::error::{ContextKind, ErrorKind};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches};
@@ -19,6 +20,7 @@ pub enum Command {
     Verify(Verify),
     Check { lesson: String, watch: bool },
     Reset { lesson: String },
+    Timeline(Subject),
     Progress,
     Lint,
     Readme,
@@ -135,6 +137,26 @@ pub fn command() -> clap::Command {
                 ),
         )
         .subcommand(
+            clap::Command::new("timeline")
+                .about("Runs one example (or your exercise) once and draws its threads and processes over time")
+                .arg(
+                    Arg::new("example")
+                        .value_name("EXAMPLE")
+                        .help("The example to run and draw, e.g. semaphore"),
+                )
+                .arg(
+                    Arg::new("exercise")
+                        .long("exercise")
+                        .value_name("LESSON")
+                        .help("Draws your lessonNN/exercise.rs instead, e.g. lesson04"),
+                )
+                .group(
+                    ArgGroup::new("subject")
+                        .args(["example", "exercise"])
+                        .required(true),
+                ),
+        )
+        .subcommand(
             clap::Command::new("progress")
                 .about("Checks every exercise: how many are done, and the next one"),
         )
@@ -217,6 +239,14 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         "reset" => Command::Reset {
             lesson: lesson(sub),
         },
+        "timeline" => Command::Timeline(match sub.get_one::<String>("exercise") {
+            Some(lesson) => Subject::Exercise(lesson.clone()),
+            None => Subject::Example(
+                sub.get_one::<String>("example")
+                    .cloned()
+                    .expect("the declaration requires an example or an exercise"),
+            ),
+        }),
         "progress" => Command::Progress,
         "lint" => Command::Lint,
         "readme" => Command::Readme,

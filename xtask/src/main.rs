@@ -13,6 +13,8 @@
 //!   with `--watch`, again after every save of the file.
 //! - `cargo xtask reset LESSON`: put `lessonNN/exercise.rs` back as shipped, keeping the
 //!   learner's beside it.
+//! - `cargo xtask timeline EXAMPLE` (or `--exercise LESSON`): run it once and draw its threads
+//!   and processes over time, running and waiting, with its output lines.
 //! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //! - `cargo xtask readme`: write each lesson README's examples table from its examples.txt.
@@ -43,7 +45,9 @@ mod session;
 use checker::run::interrupt;
 use cli::Command;
 use cmd::verify::Mode;
-use cmd::{breaks as breaking, exercises, explain, libraries, lint, readme, reset, verify, watch};
+use cmd::{
+    breaks as breaking, exercises, explain, libraries, lint, readme, reset, timeline, verify, watch,
+};
 use error::Error;
 use project::Project;
 use session::Status;
@@ -115,6 +119,7 @@ fn run(project: &Project, command: Command) -> Result<Status, Error> {
             watch: true,
         } => watch::watch(project, &lesson)?,
         Command::Reset { lesson } => reset::reset(project, &lesson)?,
+        Command::Timeline(subject) => timeline::timeline(project, &subject)?,
         Command::Progress => exercises::progress(project)?,
         Command::Lint => lint::lint(project)?,
         Command::Readme => readme::write_all(project)?,
@@ -203,8 +208,16 @@ mod tests {
             Err(Error::Usage(message)) => message,
             other => panic!("{list:?}: {other:?}"),
         };
-        let commands = "the commands are verify, check, reset, progress, lint, readme, book, models, mutants, bench (`cargo xtask help` says what each does)";
+        let commands = "the commands are verify, check, reset, timeline, progress, lint, readme, book, models, mutants, bench (`cargo xtask help` says what each does)";
         assert_eq!(err(&[]), format!("no command given; {commands}"));
+        assert_eq!(
+            err(&["timeline"]),
+            "the following required arguments were not provided: <EXAMPLE|--exercise <LESSON>>; `cargo xtask help timeline` shows its forms"
+        );
+        assert_eq!(
+            err(&["timeline", "semaphore", "--exercise", "lesson04"]),
+            "the argument '[EXAMPLE]' cannot be used with '--exercise <LESSON>'; `cargo xtask help timeline` shows its forms"
+        );
         assert_eq!(
             err(&["frobnicate"]),
             format!("unrecognized subcommand 'frobnicate'; {commands}")

@@ -317,6 +317,8 @@ pub enum Event<T> {
 pub struct Session<'p> {
     project: &'p Project,
     stop: &'static AtomicBool,
+    /// Whether each run is recorded as a timeline (its outcome's `timeline`).
+    record: bool,
 }
 
 impl<'p> Session<'p> {
@@ -330,7 +332,21 @@ impl<'p> Session<'p> {
     /// A session that watches `stop` instead of the signals: for tests, and for `check
     /// --watch`, whose newer save also stops a check (it raises `stop` on an interrupt too).
     pub fn with_stop(project: &'p Project, stop: &'static AtomicBool) -> Session<'p> {
-        Session { project, stop }
+        Session {
+            project,
+            stop,
+            record: false,
+        }
+    }
+
+    /// The same session, recording each run it runs as a timeline (the outcome's `timeline`,
+    /// sampled from `/proc`: see `checker::timeline`). Only `timeline`, `check` and the book
+    /// record; verify's runs are not sampled.
+    pub fn recording(self) -> Session<'p> {
+        Session {
+            record: true,
+            ..self
+        }
     }
 
     /// The workspace the session builds and runs in.
@@ -374,6 +390,7 @@ impl<'p> Session<'p> {
         let queue = Arc::new(Mutex::new(tasks.into_iter()));
         let (events, received) = mpsc::channel::<Event<T>>();
         let stop = self.stop;
+        let record = self.record;
         for _ in 0..workers.clamp(1, count.max(1)) {
             let queue = Arc::clone(&queue);
             let events = events.clone();
@@ -388,7 +405,13 @@ impl<'p> Session<'p> {
                     let event = if stop.load(Ordering::SeqCst) {
                         Event::NotStarted(task.data)
                     } else {
-                        match run::run(&task.program, &dir, &task.plan, stop) {
+                        let ran = if record {
+                            run::run_recorded(&task.program, &dir, &task.plan, stop)
+                                .map(|recorded| recorded.outcome)
+                        } else {
+                            run::run(&task.program, &dir, &task.plan, stop)
+                        };
+                        match ran {
                             Ok(outcome) if outcome.stopped_by == StoppedBy::Interrupt => {
                                 Event::CutShort(task.data, outcome)
                             }
@@ -540,6 +563,35 @@ pub(crate) mod tests {
         let project: &'static Project = Box::leak(Box::new(Project::at(dir)));
         let stop: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
         (Session::with_stop(project, stop), stop)
+    }
+
+    #[test]
+    fn only_a_recording_session_records_its_runs() {
+        let (session, _) = session("record");
+        let dir = session.root().to_path_buf();
+        let timelines = |session: &Session| {
+            let script = "sleep 0.2 & sleep 0.3; wait; echo done";
+            let tasks = vec![task(&dir, "two_sleeps", script, "[stdout]\ndone\n")];
+            let mut timelines = Vec::new();
+            session.run(tasks, 1, &dir, |event| match event {
+                Event::Finished(_, outcome) => timelines.push(outcome.timeline),
+                other => panic!("{other:?}"),
+            });
+            timelines
+        };
+        let plain = timelines(&session);
+        let recorded = timelines(&session.recording());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(plain, [None]);
+        let timeline = recorded[0].as_ref().expect("a recording session records");
+        // The shell, and its two sleeps as lanes of their own.
+        let names: Vec<&str> = timeline.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names.iter().filter(|name| **name == "sleep").count(),
+            2,
+            "{names:?}"
+        );
+        assert_eq!(timeline.marks.len(), 1, "{timeline:?}");
     }
 
     #[test]

@@ -269,6 +269,7 @@ mod tests {
             elapsed: Duration::from_millis(2),
             stopped_by: StoppedBy::ItsEnd,
             leftovers: Vec::new(),
+            timeline: None,
         };
         let failures = vec![Failure {
             what: "[stdout] (x.txt)".into(),

@@ -57,6 +57,7 @@ fn exited(stdout: &[(f64, &str)], elapsed: f64) -> Outcome {
         elapsed: Duration::from_secs_f64(elapsed),
         stopped_by: StoppedBy::ItsEnd,
         leftovers: Vec::new(),
+        timeline: None,
     }
 }
 

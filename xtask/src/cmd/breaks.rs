@@ -643,6 +643,7 @@ mod tests {
             elapsed: Duration::from_millis(10),
             stopped_by: checker::run::StoppedBy::ItsEnd,
             leftovers: Vec::new(),
+            timeline: None,
         };
         judge(&c, &outcome)
     }

@@ -43,6 +43,11 @@ impl Exercise {
         project::expected_file(&self.package, "exercise")
     }
 
+    /// The binary built from the learner's file.
+    pub fn learner_bin(&self) -> Bin {
+        Bin::new(&self.package, &self.binary(Which::Exercise))
+    }
+
     fn binary(&self, which: Which) -> String {
         match which {
             Which::Exercise => format!("{}_exercise", self.package),
@@ -107,7 +112,7 @@ pub fn find<'a>(exercises: &'a [Exercise], lesson: &str) -> Result<&'a Exercise,
 /// How one exercise run went.
 enum Judged {
     /// It ran; the failures (none: done).
-    Ran(Vec<Failure>, Outcome),
+    Ran(Vec<Failure>, Box<Outcome>),
     /// cargo could not build it.
     NoBuild,
     Interrupted,
@@ -281,7 +286,7 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
     session.run(vec![task], 1, root, |event| match event {
         Event::Finished((), outcome) => {
             let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
-            judged = Ok(Judged::Ran(failures, outcome));
+            judged = Ok(Judged::Ran(failures, Box::new(outcome)));
         }
         Event::Failed((), why) => judged = Err(why.into()),
         Event::CutShort(..) | Event::NotStarted(_) => {}
@@ -589,6 +594,7 @@ mod tests {
             elapsed: std::time::Duration::from_secs_f64(at + 0.01),
             stopped_by: checker::run::StoppedBy::ItsEnd,
             leftovers: Vec::new(),
+            timeline: None,
         };
         let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
         expect_test::expect_file!["snapshots/check_lesson04_serial.txt"]

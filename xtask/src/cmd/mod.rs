@@ -8,5 +8,6 @@ pub mod libraries;
 pub mod lint;
 pub mod readme;
 pub mod reset;
+pub mod timeline;
 pub mod verify;
 pub mod watch;

@@ -226,6 +226,7 @@ mod tests {
             elapsed: Duration::from_secs_f64(elapsed),
             stopped_by: StoppedBy::ItsEnd,
             leftovers: Vec::new(),
+            timeline: None,
         }
     }
 

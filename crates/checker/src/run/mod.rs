@@ -79,6 +79,8 @@ pub struct Outcome {
     pub stopped_by: StoppedBy,
     /// Processes the example left alive after it exited: `pid (name)`.
     pub leftovers: Vec<String>,
+    /// The run drawn as lanes, when it was recorded ([`run_recorded`]); [`run`] records none.
+    pub timeline: Option<Timeline>,
 }
 
 enum Event {
@@ -127,23 +129,29 @@ pub fn run_recorded(
     plan: &RunSpec,
     stop: &AtomicBool,
 ) -> Result<Recorded, SystemError> {
-    let (outcome, recording) = run_with(program, dir, plan, stop, Some(sample::PERIOD))?;
+    let (mut outcome, recording) = run_with(program, dir, plan, stop, Some(sample::PERIOD))?;
     let (lanes, sampling) = recording.expect("a sampler was started");
-    let timeline = sample::timeline(&outcome, lanes, sample::PERIOD);
-    Ok(Recorded {
-        outcome,
-        timeline,
-        sampling,
-    })
+    outcome.timeline = Some(sample::timeline(&outcome, lanes, sample::PERIOD));
+    Ok(Recorded { outcome, sampling })
 }
 
 /// A run and its timeline, from [`run_recorded`].
 #[derive(Debug)]
 pub struct Recorded {
+    /// The run, its `timeline` filled.
     pub outcome: Outcome,
-    pub timeline: Timeline,
     /// What the sampling itself cost and how regular it was.
     pub sampling: Sampling,
+}
+
+impl Recorded {
+    /// The run's timeline.
+    pub fn timeline(&self) -> &Timeline {
+        self.outcome
+            .timeline
+            .as_ref()
+            .expect("run_recorded fills the timeline")
+    }
 }
 
 /// [`run`], with a sampler every `period` when one is given.
@@ -263,6 +271,7 @@ fn run_with(
         elapsed,
         stopped_by,
         leftovers,
+        timeline: None,
     };
     Ok((outcome, recording))
 }

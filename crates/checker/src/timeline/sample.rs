@@ -832,6 +832,7 @@ mod tests {
             elapsed: ms(40),
             stopped_by: StoppedBy::ItsEnd,
             leftovers: Vec::new(),
+            timeline: None,
         };
         let lane = |pid, tid, last_seen| Lane {
             pid,
@@ -1010,7 +1011,11 @@ fn main() {
 
         fn main_lane(recorded: &Recorded) -> &Lane {
             let pid = recorded.outcome.pid;
-            let lane = recorded.timeline.lanes.iter().find(|lane| lane.tid == pid);
+            let lane = recorded
+                .timeline()
+                .lanes
+                .iter()
+                .find(|lane| lane.tid == pid);
             lane.unwrap_or_else(|| panic!("no lane of {pid}"))
         }
 
@@ -1051,7 +1056,7 @@ fn main() {
         fn two_spinning_threads_run_at_the_same_time() {
             let _one = CPU_BOUND.lock().unwrap_or_else(PoisonError::into_inner);
             let recorded = record("spin");
-            let timeline = &recorded.timeline;
+            let timeline = recorded.timeline();
             let (a, spin_a) = lane(timeline, "spin-a");
             let (b, spin_b) = lane(timeline, "spin-b");
             for spinner in [spin_a, spin_b] {
@@ -1078,7 +1083,7 @@ fn main() {
         fn two_threads_taking_turns_under_a_lock_never_run_together() {
             let _one = CPU_BOUND.lock().unwrap_or_else(PoisonError::into_inner);
             let recorded = record("turns");
-            let timeline = &recorded.timeline;
+            let timeline = recorded.timeline();
             let (_, turn_a) = lane(timeline, "turn-a");
             let (_, turn_b) = lane(timeline, "turn-b");
             // Each holds the lock 6 times 80 ms, spinning, and waits while the other does.
@@ -1114,7 +1119,7 @@ fn main() {
         #[test]
         fn a_child_killed_at_one_second_ends_its_lane_then() {
             let recorded = record("fork");
-            let timeline = &recorded.timeline;
+            let timeline = recorded.timeline();
             let child: i32 = recorded.outcome.stdout[0]
                 .text
                 .strip_prefix("child ")
@@ -1160,7 +1165,7 @@ fn main() {
             let recorded =
                 run_recorded(&script, &dir, &RunSpec::default(), &AtomicBool::new(false));
             let _ = std::fs::remove_file(&script);
-            let timeline = recorded.unwrap().timeline;
+            let timeline = recorded.unwrap().outcome.timeline.unwrap();
             let mut sleeps: Vec<&Lane> = timeline
                 .lanes
                 .iter()
@@ -1183,7 +1188,7 @@ fn main() {
         #[test]
         fn sleepers_wait_throughout_and_recording_them_costs_little() {
             let recorded = record("sleepers");
-            let timeline = &recorded.timeline;
+            let timeline = recorded.timeline();
             assert_eq!(timeline.lanes.len(), 11, "{}", names(timeline));
             for i in 0..10 {
                 let (_, sleeper) = lane(timeline, &format!("sleeper-{i}"));
