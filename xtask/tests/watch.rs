@@ -263,3 +263,91 @@ fn each_save_gets_its_verdict_and_q_or_ctrl_c_ends_it_cleanly() {
     );
     assert!(left_after_interrupt.is_empty(), "{left_after_interrupt:?}");
 }
+
+/// Two workers that each wait 0.4 s, one after the other (`serial`) or both at once.
+fn workers(serial: bool) -> String {
+    let join = if serial { ".join().unwrap()" } else { "" };
+    format!(
+        "fn main() {{\n    std::thread::scope(|s| {{\n        for n in 1..=2 {{\n            s.spawn(move || {{\n                println!(\"worker {{n}} started\");\n                std::thread::sleep(std::time::Duration::from_millis(400));\n                println!(\"worker {{n}} finished\");\n            }}){join};\n        }}\n    }});\n}}\n"
+    )
+}
+
+/// The columns a drawn lane covers: from its first drawn cell to its last, after the name.
+fn drawn_span(row: &str, name_width: usize) -> (usize, usize) {
+    let cells: Vec<char> = row.chars().skip(name_width).collect();
+    let first = cells.iter().position(|c| *c != ' ').unwrap();
+    let last = cells.iter().rposition(|c| *c != ' ').unwrap();
+    (first, last)
+}
+
+/// The thread lanes of the drawing that follows `heading` in `output`: the indented rows
+/// named `name` (a thread's name is its process's, cut to 15 bytes by Linux).
+fn thread_spans(output: &str, heading: &str, name: &str) -> Vec<(usize, usize)> {
+    let rows: Vec<&str> = output
+        .split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no `{heading}` in:\n{output}"))
+        .lines()
+        .skip(1)
+        .take_while(|line| !line.starts_with("output"))
+        .collect();
+    // The name column's width: where the process row's drawing starts.
+    let process = rows.iter().find(|r| r.starts_with(name)).unwrap();
+    let name_width = process.find(" ─").or_else(|| process.find(" █")).unwrap() + 1;
+    rows.iter()
+        .filter(|r| r.starts_with(&format!("  {name}")))
+        .map(|r| drawn_span(r, name_width))
+        .collect()
+}
+
+#[test]
+fn check_draws_a_time_failure_beside_the_solutions_run() {
+    let dir = common::fresh_dir("check-timeline");
+    common::workspace(
+        &dir,
+        &[("hello", SOLVED, "[stdout]\ndone\n")],
+        &[
+            (
+                "lesson01/Cargo.toml",
+                "[package]\nname = \"lesson01\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"lesson01_exercise\"\npath = \"exercise.rs\"\n\n[[bin]]\nname = \"lesson01_solution\"\npath = \"solution.rs\"\n",
+            ),
+            ("lesson01/exercise.rs", &workers(true)),
+            ("lesson01/solution.rs", &workers(false)),
+            (
+                "lesson01/expected/exercise.txt",
+                "# Exercise 01: two workers at once\n[stdout]\n@any-order\n@x2 worker {int} started\n@x2 worker {int} finished\n@end\n[checks]\n# The workers must wait at the same time.\nnone_after \"worker {int} finished\" \"worker {int} started\"\n",
+            ),
+        ],
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["check", "lesson01"])
+        .env("XTASK_WORKSPACE", &dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    let _ = fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("  1. The workers must wait at the same time."),
+        "{stdout}"
+    );
+    // Drawn one after another in the learner's run, at the same time in the solution's.
+    let yours = thread_spans(&stdout, "Your run, as the OS saw it", "lesson01_exerci");
+    assert_eq!(yours.len(), 2, "{stdout}");
+    // (The column where one ends and the other starts may hold both.)
+    assert!(
+        yours[0].1 <= yours[1].0 && yours[1].0 >= 20,
+        "{yours:?}\n{stdout}"
+    );
+    let solution = thread_spans(
+        &stdout,
+        "The worked solution's run, for comparison:",
+        "lesson01_soluti",
+    );
+    assert_eq!(solution.len(), 2, "{stdout}");
+    assert!(
+        solution[0].0 < solution[1].1 && solution[1].0 < solution[0].1,
+        "{solution:?}\n{stdout}"
+    );
+}

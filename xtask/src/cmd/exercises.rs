@@ -7,6 +7,7 @@
 //! - `cargo xtask verify --exercises` (CI) requires every solution to pass, and every
 //!   exercise as shipped to fail with a hint, so the checks can fail.
 
+use crate::cmd::timeline;
 use crate::error::Error;
 use crate::project::{self, Project};
 use crate::session::{Bin, Built, Event, Session, Status, Tally, Task};
@@ -122,7 +123,8 @@ enum Judged {
 pub fn check(project: &Project, lesson: &str) -> Result<Status, Error> {
     let exercises = all(project)?;
     let exercise = find(&exercises, lesson)?;
-    let session = Session::start(project)?;
+    // Recorded, so that a failure about time can be shown on the run's timeline.
+    let session = Session::start(project)?.recording();
     println!("{}", exercise.heading());
     let verdict = check_once(&session, exercise, Again::Command)?;
     print!("{}", verdict.text);
@@ -178,6 +180,9 @@ pub fn check_once(session: &Session, exercise: &Exercise, again: Again) -> Resul
         ),
         Judged::Ran(failures, outcome) => {
             let mut text = format!("Not done yet:\n{}", hints(exercise, &failures, &outcome));
+            if failures.iter().any(|f| f.is_about_time(&exercise.spec)) {
+                text.push_str(&timelines(session, exercise, &outcome)?);
+            }
             if again == Again::Command {
                 text.push_str(&format!(
                     "Edit {}, then run `cargo xtask check {}` again.\n",
@@ -292,6 +297,39 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
         Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     judged
+}
+
+/// For a failure about time: the learner's run drawn as a timeline (when the session records),
+/// then the worked solution's, run now, so that "your workers ran one after another" is
+/// seen beside workers that overlap.
+fn timelines(session: &Session, exercise: &Exercise, yours: &Outcome) -> Result<String, Error> {
+    if yours.timeline.is_none() {
+        return Ok(String::new());
+    }
+    let (width, colour) = (timeline::width(), timeline::colour());
+    let mut text = format!(
+        "\nYour run, as the OS saw it (`cargo xtask timeline --exercise {}` draws it again):\n{}",
+        exercise.package,
+        timeline::drawing(yours, width, colour)
+    );
+    let program = match build_one(session, exercise, Which::Solution, false)? {
+        Built::Yes(built) => built.path(&exercise.package, &exercise.binary(Which::Solution))?,
+        Built::Failed(_) | Built::Interrupted => return Ok(text),
+    };
+    let task = Task {
+        program,
+        plan: exercise.spec.run.clone(),
+        data: (),
+    };
+    session.run(vec![task], 1, session.root(), |event| {
+        if let Event::Finished((), solution) = event {
+            text.push_str(&format!(
+                "\nThe worked solution's run, for comparison:\n{}",
+                timeline::drawing(&solution, width, colour)
+            ));
+        }
+    });
+    Ok(text)
 }
 
 /// How many of the missing things `check` shows at once: the first few are what to work on

@@ -62,7 +62,7 @@ pub fn watch(project: &Project, lesson: &str) -> Result<Status, Error> {
     // below) Ctrl-C raise; the rest as `Session::start` does it.
     interrupt::install()?;
     run::become_subreaper()?;
-    let session = Session::with_stop(project, &STOP);
+    let session = Session::with_stop(project, &STOP).recording();
     let (inputs, received) = mpsc::channel();
     watch_saves(&project.root().join(exercise.source()), inputs.clone())?;
     read_keys(inputs.clone());

@@ -272,6 +272,44 @@ mod tests {
     }
 
     #[test]
+    fn checks_on_times_and_on_order_are_about_time_and_checks_on_values_are_not() {
+        let spec = spec::parse(
+            "t.txt",
+            "[stdout]\n@x2 {word:w} {int:n} at {float:t}\n[checks]\n\
+             before \"a {int} at {float}\" \"b {int} at {float}\"\n\
+             none_after \"a {int} at {float}\" \"b {int} at {float}\"\n\
+             gap_at_least \"a {int} at {float}\" \"b {int} at {float}\" 0.1\n\
+             elapsed_at_most 2\n\
+             min_ratio_at_least t t 1\n\
+             count n 2\nall n >= 0\ndistinct n\nascending t\n",
+        )
+        .unwrap();
+        let about: Vec<(String, bool)> = spec
+            .checks
+            .iter()
+            .map(|c| (c.item.id().to_string(), c.item.is_about_time()))
+            .collect();
+        let names: Vec<(&str, bool)> = about
+            .iter()
+            .map(|(id, about)| (id.split(' ').next().unwrap(), *about))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("before", true),
+                ("none_after", true),
+                ("gap_at_least", true),
+                ("elapsed_at_most", true),
+                ("min_ratio_at_least", true),
+                ("count", false),
+                ("all", false),
+                ("distinct", false),
+                ("ascending", false),
+            ]
+        );
+    }
+
+    #[test]
     fn a_failure_is_about_time_when_its_check_measures_time() {
         let spec = spec::parse("m.txt", MUTEX).unwrap();
         let overlapped = outcome(

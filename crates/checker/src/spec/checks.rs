@@ -151,7 +151,8 @@ impl Check {
     }
 
     /// Whether the check is about when things happened (a wait, a gap, an overlap, a total
-    /// time, a speed-up): a failure of one is best seen on the run's timeline.
+    /// time, a speed-up, which lines came before which): a failure of one is best seen on the
+    /// run's timeline, where workers that should have overlapped are seen one after another.
     pub fn is_about_time(&self) -> bool {
         use Property::*;
         match &self.property {
@@ -168,10 +169,10 @@ impl Check {
             | OverlapAtMost { .. }
             | EndAtLeast { .. }
             | EndAtMost { .. }
-            | MinRatioAtLeast { .. } => true,
-            Before { .. }
-            | NoneAfter { .. }
-            | Count { .. }
+            | MinRatioAtLeast { .. }
+            | Before { .. }
+            | NoneAfter { .. } => true,
+            Count { .. }
             | All { .. }
             | Same { .. }
             | InKeyOrder(_)
