@@ -1,7 +1,8 @@
 //! Every page of the built book opened in headless Chromium, and read as the browser built
 //! it. A page fails when an include was left unresolved, a link leads nowhere (a missing
-//! page, or an anchor the page lacks), an example's page lacks its source or its output, it
-//! has no search bar, or the search index does not hold it under its title.
+//! page, or an anchor the page lacks), an example's page lacks its source, its output or the
+//! timeline of its run (and, where asked, CPython's beside it), it has no search bar, or the
+//! search index does not hold it under its title.
 
 use crate::html::Page;
 use crate::search::Index;
@@ -16,6 +17,14 @@ use std::time::{Duration, Instant};
 /// How long one page may take to load before the check gives up on it.
 const PAGE_DEADLINE: Duration = Duration::from_secs(60);
 
+/// How a timeline drawn from CPython's figures, not recorded, is titled: its title starts so,
+/// and the run's own does not.
+pub const CPYTHON_TITLE_START: &str = "CPython ";
+
+/// How the timeline of a run too short to draw (a few milliseconds, less than two looks of
+/// the sampler) ends its title: the one timeline of a run allowed to draw no lane.
+pub const TOO_SHORT_TITLE_END: &str = ", too short to draw";
+
 /// Pages opened at once.
 const BROWSERS: usize = 2;
 
@@ -29,8 +38,14 @@ pub struct Checked {
 }
 
 /// Opens each of `pages` (markdown paths, `lesson04/semaphore.md`) of the book built in
-/// `html`, and checks it; the pages of `lessons`' examples must show their source and output.
-pub fn check(html: &Path, pages: &[String], lessons: &[Lesson]) -> Result<Checked, String> {
+/// `html`, and checks it; the pages of `lessons`' examples must show their source, output and
+/// run's timeline, and those of `cpython` CPython's timeline too.
+pub fn check(
+    html: &Path,
+    pages: &[String],
+    lessons: &[Lesson],
+    cpython: &[String],
+) -> Result<Checked, String> {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|name| {
@@ -58,7 +73,8 @@ pub fn check(html: &Path, pages: &[String], lessons: &[Lesson]) -> Result<Checke
                     let Some(page) = queue.lock().expect("never poisoned").next() else {
                         break;
                     };
-                    let seen = check_page(browser, &profile, html, page, lessons);
+                    let wanted = Wanted { lessons, cpython };
+                    let seen = check_page(browser, &profile, html, page, &wanted);
                     found.lock().expect("never poisoned").push((page, seen));
                 }
             });
@@ -88,6 +104,14 @@ fn html_of(page: &str) -> String {
     }
 }
 
+/// What the pages must show: the examples of `lessons` their run, and the pages in
+/// `cpython` CPython's shape too.
+#[derive(Debug, Clone, Copy)]
+struct Wanted<'a> {
+    lessons: &'a [Lesson],
+    cpython: &'a [String],
+}
+
 /// What the browser showed of one page.
 #[derive(Debug, Default)]
 struct Seen {
@@ -96,7 +120,7 @@ struct Seen {
     title: Option<Option<String>>,
 }
 
-fn check_page(browser: &str, profile: &Path, html: &Path, page: &str, lessons: &[Lesson]) -> Seen {
+fn check_page(browser: &str, profile: &Path, html: &Path, page: &str, wanted: &Wanted) -> Seen {
     let file = html.join(html_of(page));
     if !file.is_file() {
         return Seen {
@@ -108,7 +132,7 @@ fn check_page(browser: &str, profile: &Path, html: &Path, page: &str, lessons: &
         Ok(dom) => {
             let dom = Page::parse(&dom);
             Seen {
-                problems: problems_in(html, page, &dom, lessons),
+                problems: problems_in(html, page, &dom, wanted),
                 title: Some(dom.title),
             }
         }
@@ -120,7 +144,7 @@ fn check_page(browser: &str, profile: &Path, html: &Path, page: &str, lessons: &
 }
 
 /// What is wrong with the page `page`, whose DOM the browser built as `dom`.
-fn problems_in(html: &Path, page: &str, dom: &Page, lessons: &[Lesson]) -> Vec<String> {
+fn problems_in(html: &Path, page: &str, dom: &Page, wanted: &Wanted) -> Vec<String> {
     let file = html.join(html_of(page));
     let mut found = Vec::new();
     // An include mdBook could not resolve stays as written, with its path (a page that only
@@ -132,7 +156,7 @@ fn problems_in(html: &Path, page: &str, dom: &Page, lessons: &[Lesson]) -> Vec<S
     if !dom.has_id("mdbook-searchbar") && !dom.has_id("searchbar") {
         found.push(format!("{page}: the page has no search bar"));
     }
-    if let Some((package, name)) = example_of(page, lessons) {
+    if let Some((package, name)) = example_of(page, wanted.lessons) {
         let run_it = format!("cargo run -p {package} --bin {name}");
         if !dom
             .codes_with_class("language-rust")
@@ -146,6 +170,10 @@ fn problems_in(html: &Path, page: &str, dom: &Page, lessons: &[Lesson]) -> Vec<S
         if !printed {
             found.push(format!("{page}: the example's output is not on the page"));
         }
+        found.extend(timeline_problem(page, dom, "the run's", false));
+    }
+    if wanted.cpython.iter().any(|p| p == page) {
+        found.extend(timeline_problem(page, dom, "CPython's", true));
     }
     let mut targets = HashMap::new();
     for target in &dom.links {
@@ -154,6 +182,27 @@ fn problems_in(html: &Path, page: &str, dom: &Page, lessons: &[Lesson]) -> Vec<S
         }
     }
     found
+}
+
+/// What is wrong with the page's timeline of one kind (CPython's, or the run's own), if
+/// anything: none drawn, or none that draws a lane (`data-lanes="0"`: nothing to draw) and
+/// says the run was too short to draw.
+fn timeline_problem(page: &str, dom: &Page, whose: &str, cpython: bool) -> Option<String> {
+    let mut drawn = dom
+        .timelines
+        .iter()
+        .filter(|t| t.title.starts_with(CPYTHON_TITLE_START) == cpython)
+        .peekable();
+    if drawn.peek().is_none() {
+        return Some(format!("{page}: {whose} timeline is not on the page"));
+    }
+    let shown = |t: &crate::html::Drawn| {
+        t.lanes.is_some_and(|n| n > 0) || (!cpython && t.title.ends_with(TOO_SHORT_TITLE_END))
+    };
+    if !drawn.any(shown) {
+        return Some(format!("{page}: {whose} timeline draws no lane"));
+    }
+    None
 }
 
 /// The lesson and example a page is for, if it is an example's page.
@@ -340,9 +389,16 @@ mod tests {
     fn an_example_page_needs_its_source_its_output_and_resolved_includes() {
         let lessons = lessons();
         let html = Path::new("/nonexistent");
-        let good = "<div id=\"mdbook-searchbar\"></div><pre><code class=\"language-rust hljs\"><span>//! Run it: `cargo run -p lesson04 --bin semaphore`</span></code></pre><h2 id=\"its-output\"></h2><pre><code class=\"language-text\">Thread 0</code></pre>";
+        let good = format!(
+            "<div id=\"mdbook-searchbar\"></div><pre><code class=\"language-rust hljs\"><span>//! Run it: `cargo run -p lesson04 --bin semaphore`</span></code></pre><h2 id=\"its-output\"></h2>{RUN}<pre><code class=\"language-text\">Thread 0</code></pre>"
+        );
+        let good = good.as_str();
+        let wanted = Wanted {
+            lessons: &lessons,
+            cpython: &[],
+        };
         let problems =
-            |dom: &str| problems_in(html, "lesson04/semaphore.md", &Page::parse(dom), &lessons);
+            |dom: &str| problems_in(html, "lesson04/semaphore.md", &Page::parse(dom), &wanted);
         assert_eq!(problems(good), Vec::<String>::new());
         let no_output = good.replace("Thread 0", "(nothing)");
         assert_eq!(
@@ -379,9 +435,91 @@ mod tests {
             html,
             "pitfalls.md",
             &Page::parse("<p id=\"searchbar\"></p>"),
-            &lessons,
+            &wanted,
         );
         assert_eq!(other_page, Vec::<String>::new());
+    }
+
+    /// A run's timeline as `timeline::svg` draws it, cut to what the check reads.
+    const RUN: &str = "<figure class=\"timeline-figure\"><svg class=\"timeline\" data-lanes=\"11\"><title>lesson04 semaphore: the run this book was built from</title><rect><title>0.04 s: Thread 0</title></rect></svg><figcaption>Look for: two at once</figcaption></figure>";
+
+    #[test]
+    fn an_example_page_needs_a_timeline_of_its_run_that_draws_a_lane() {
+        let lessons = lessons();
+        let html = Path::new("/nonexistent");
+        let page = "lesson04/semaphore.md";
+        let rest = "<div id=\"mdbook-searchbar\"></div><pre><code class=\"language-rust\">`cargo run -p lesson04 --bin semaphore`</code></pre><h2 id=\"its-output\"></h2><pre><code class=\"language-text\">Thread 0</code></pre>";
+        let problems = |timelines: &str, cpython: &[String]| {
+            let wanted = Wanted {
+                lessons: &lessons,
+                cpython,
+            };
+            problems_in(
+                html,
+                page,
+                &Page::parse(&format!("{rest}{timelines}")),
+                &wanted,
+            )
+        };
+        assert_eq!(problems(RUN, &[]), Vec::<String>::new());
+        assert_eq!(
+            problems("", &[]),
+            ["lesson04/semaphore.md: the run's timeline is not on the page"]
+        );
+        let empty = RUN.replace("data-lanes=\"11\"", "data-lanes=\"0\"");
+        assert_eq!(
+            problems(&empty, &[]),
+            ["lesson04/semaphore.md: the run's timeline draws no lane"]
+        );
+        // A run of a few milliseconds leaves nothing to draw, and its figure says so.
+        let too_short = empty.replace(
+            "built from</title>",
+            &format!("built from{TOO_SHORT_TITLE_END}</title>"),
+        );
+        assert_eq!(problems(&too_short, &[]), Vec::<String>::new());
+        let uncounted = RUN.replace(" data-lanes=\"11\"", "");
+        assert_eq!(problems(&uncounted, &[]).len(), 1);
+        let not_a_timeline = RUN.replace("class=\"timeline\"", "class=\"icon\"");
+        assert_eq!(problems(&not_a_timeline, &[]).len(), 1);
+
+        // Where CPython's shape is asked for, it is needed too, and does not stand for the
+        // run's own.
+        let asked = [page.to_string()];
+        let cpython = RUN.replace(
+            "lesson04 semaphore: the run this book was built from",
+            "CPython 3.11, drawn from the figures in lesson01's README, not recorded",
+        );
+        assert_eq!(
+            problems(&format!("{RUN}{cpython}"), &asked),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems(RUN, &asked),
+            ["lesson04/semaphore.md: CPython's timeline is not on the page"]
+        );
+        assert_eq!(
+            problems(&cpython, &asked),
+            ["lesson04/semaphore.md: the run's timeline is not on the page"]
+        );
+        let cpython_empty = cpython.replace("data-lanes=\"11\"", "data-lanes=\"0\"");
+        assert_eq!(
+            problems(&format!("{RUN}{cpython_empty}"), &asked),
+            ["lesson04/semaphore.md: CPython's timeline draws no lane"]
+        );
+        // A page that is not an example's needs no run, but CPython's shape where asked.
+        let wanted = Wanted {
+            lessons: &lessons,
+            cpython: &["lesson01/index.md".to_string()],
+        };
+        let index = |dom: &str| problems_in(html, "lesson01/index.md", &Page::parse(dom), &wanted);
+        assert_eq!(
+            index("<p id=\"searchbar\"></p>"),
+            ["lesson01/index.md: CPython's timeline is not on the page"]
+        );
+        assert_eq!(
+            index(&format!("<p id=\"searchbar\"></p>{cpython}")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -17,6 +17,16 @@ pub struct Code {
     order: usize,
 }
 
+/// A timeline drawn on the page: an `<svg class="timeline">` (checker's `timeline::svg`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    /// Its `data-lanes`: how many lanes it draws (0: nothing was recorded), or `None` when
+    /// the attribute is missing or not a number.
+    pub lanes: Option<usize>,
+    /// The text of its first `<title>`, which names the drawing.
+    pub title: String,
+}
+
 /// What the checks read of one page.
 #[derive(Debug, Default)]
 pub struct Page {
@@ -32,6 +42,8 @@ pub struct Page {
     /// The text of the first `<h1>` of its `<main>` (mdBook's menu bar has an `<h1>` too,
     /// the book's title), if it has one.
     pub title: Option<String>,
+    /// The timelines drawn on it, in document order.
+    pub timelines: Vec<Drawn>,
 }
 
 impl Page {
@@ -44,6 +56,11 @@ impl Page {
         let mut title: Option<String> = None;
         let mut raw_text = false;
         let mut in_main = false;
+        // Inside an `<svg class="timeline">`, and whether its title is still to be read
+        // (`Some` while inside that first `<title>`).
+        let mut in_timeline = false;
+        let mut timeline_title: Option<String> = None;
+        let mut titled = false;
         for Ok(token) in Tokenizer::new_with_emitter(html, emitter) {
             match token {
                 Token::StartTag(tag) => {
@@ -74,6 +91,22 @@ impl Page {
                             });
                         }
                         "main" => in_main = true,
+                        "svg"
+                            if attribute("class").is_some_and(|c| {
+                                c.split_ascii_whitespace().any(|c| c == "timeline")
+                            }) =>
+                        {
+                            in_timeline = !tag.self_closing;
+                            titled = false;
+                            page.timelines.push(Drawn {
+                                lanes: attribute("data-lanes").and_then(|n| n.parse().ok()),
+                                title: String::new(),
+                            });
+                        }
+                        "title" if in_timeline && !titled => {
+                            titled = true;
+                            timeline_title = Some(String::new());
+                        }
                         "h1" if in_main && page.title.is_none() => title = Some(String::new()),
                         "script" | "style" => raw_text = !tag.self_closing,
                         _ => {}
@@ -82,6 +115,14 @@ impl Page {
                 Token::EndTag(tag) => match tag.name.as_slice() {
                     b"code" => page.codes.extend(code.take()),
                     b"main" => in_main = false,
+                    b"svg" => in_timeline = false,
+                    b"title" => {
+                        if let (Some(title), Some(drawn)) =
+                            (timeline_title.take(), page.timelines.last_mut())
+                        {
+                            drawn.title = title;
+                        }
+                    }
                     b"h1" => page.title = page.title.take().or(title.take()),
                     b"script" | b"style" => raw_text = false,
                     _ => {}
@@ -89,10 +130,12 @@ impl Page {
                 Token::String(text) if !raw_text => {
                     let text = String::from_utf8_lossy(&text);
                     page.text.push_str(&text);
-                    for open in [code.as_mut().map(|c| &mut c.text), title.as_mut()]
-                        .into_iter()
-                        .flatten()
-                    {
+                    let open = [
+                        code.as_mut().map(|c| &mut c.text),
+                        title.as_mut(),
+                        timeline_title.as_mut(),
+                    ];
+                    for open in open.into_iter().flatten() {
                         open.push_str(&text);
                     }
                 }
@@ -166,6 +209,30 @@ mod tests {
         );
         assert!(!page.text.contains("fake"));
         assert!(page.text.contains("Thread 0"));
+    }
+
+    #[test]
+    fn a_page_gives_each_timeline_drawn_with_its_lanes_and_title() {
+        let page = Page::parse(concat!(
+            "<figure><svg class=\"timeline\" data-lanes=\"3\"><title>lesson04 semaphore: the run</title>",
+            "<rect><title>0.04 s: Thread 0</title></rect></svg></figure>",
+            "<svg class=\"icon\"><title>not a timeline</title></svg>",
+            "<svg class=\"timeline\" data-lanes=\"0\"><title>empty</title></svg>",
+            "<svg class=\"timeline\"><title>no count</title></svg>",
+        ));
+        let drawn: Vec<(Option<usize>, &str)> = page
+            .timelines
+            .iter()
+            .map(|t| (t.lanes, t.title.as_str()))
+            .collect();
+        assert_eq!(
+            drawn,
+            [
+                (Some(3), "lesson04 semaphore: the run"),
+                (Some(0), "empty"),
+                (None, "no count")
+            ]
+        );
     }
 
     #[test]

@@ -420,7 +420,7 @@ fn an_svg_escapes_every_text() {
     );
     assert!(
         text.contains(
-            "<figcaption>caption &lt;&amp;&quot;&gt; &#123;&#123;x&#125;&#125;</figcaption>"
+            "<figcaption style=\"font-size:0.9em;font-style:italic\">caption &lt;&amp;&quot;&gt; &#123;&#123;x&#125;&#125;</figcaption>"
         ),
         "{text}"
     );
@@ -428,15 +428,33 @@ fn an_svg_escapes_every_text() {
 }
 
 #[test]
-fn an_svg_of_a_run_with_nothing_recorded_says_so() {
+fn an_svg_of_a_run_with_nothing_to_draw_says_so() {
     let text = svg::draw(&Timeline::default(), "empty", "");
     assert_eq!(well_formed(&text), "figure");
     assert!(
         text.contains("class=\"timeline\" data-lanes=\"0\""),
         "{text}"
     );
-    assert!(text.contains("Nothing recorded"), "{text}");
+    assert!(text.contains("Nothing to draw"), "{text}");
     assert!(!text.contains("figcaption"), "{text}");
+    // A run seen at one look only (a few milliseconds long) has lanes but no state.
+    let once = Timeline {
+        length: Duration::from_millis(3),
+        lanes: vec![Lane {
+            pid: 7,
+            tid: 7,
+            name: "short".into(),
+            kind: LaneKind::Process,
+            first_seen: Duration::from_millis(1),
+            last_seen: Duration::from_millis(1),
+            ended: true,
+            spans: Vec::new(),
+        }],
+        ..Timeline::default()
+    };
+    let text = svg::draw(&once, "once", "");
+    assert!(text.contains("data-lanes=\"0\""), "{text}");
+    assert!(text.contains("Nothing to draw"), "{text}");
 }
 
 #[test]

@@ -7,10 +7,18 @@ use course::Lesson;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn check(html: &Path, pages: &[String], lessons: &[Lesson]) -> Result<Status, Error> {
+/// Checks `pages` of the book in `html`: the examples of `lessons` with their runs, and the
+/// pages in `cpython` with CPython's drawing too.
+pub fn check(
+    html: &Path,
+    pages: &[String],
+    lessons: &[Lesson],
+    cpython: &[String],
+) -> Result<Status, Error> {
     let started = Instant::now();
     // Its errors are all the browser's: none installed, one that would not start or answer.
-    let checked = booktools::browser::check(html, pages, lessons).map_err(Error::Failed)?;
+    let checked =
+        booktools::browser::check(html, pages, lessons, cpython).map_err(Error::Failed)?;
     for problem in &checked.problems {
         println!("  {problem}");
     }

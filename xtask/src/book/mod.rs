@@ -1,10 +1,12 @@
 //! `cargo xtask book [--open | --check]`: the course as an mdBook, generated from the project
 //! itself at each build. Every example is run once, and each break's verdict is taken from
 //! the last `verify --breaks` when nothing it depends on has changed since (else that break
-//! is run again), so each page shows what verify really said. The book is written to the
-//! target directory's `book/`: its markdown in `src/`, the HTML in `html/`.
+//! is run again), so each page shows what verify really said. Each example's run is recorded
+//! (`checker::run::run_recorded`), and its page draws it as a timeline. The book is written to
+//! the target directory's `book/`: its markdown in `src/`, the HTML in `html/`.
 
 mod browser;
+mod cpython;
 mod pages;
 mod request;
 
@@ -15,12 +17,14 @@ use crate::project::{self, Project};
 use crate::session::{self, Built, Event, Job, Session, Status, Task};
 use checker::judge as verdict;
 use checker::run::Outcome;
+use checker::timeline::{sample, svg};
 use course::{Lesson, refused};
 use pages::{BreakView, ExamplePage};
 pub use request::After;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 pub fn book(project: &Project, after: After, workers: usize) -> Result<Status, Error> {
     request::require_mdbook()?;
@@ -28,9 +32,11 @@ pub fn book(project: &Project, after: After, workers: usize) -> Result<Status, E
     let lessons = project.lessons()?;
     let jobs = session::select(project, &[])?;
     let session = Session::start(project)?;
+    // The examples' runs are drawn on their pages, so they are recorded; the breaks' are not.
+    let recording = Session::with_stop(project, session.stop()).recording();
 
-    println!("book: running every example once, for its output");
-    let Some(runs) = run_examples(&session, &jobs, workers)? else {
+    println!("book: running every example once, for its output and its timeline");
+    let Some(runs) = run_examples(&recording, &jobs, workers)? else {
         return Ok(Status::Interrupted);
     };
     let cases = breaking::load(root, jobs.clone())?;
@@ -74,7 +80,7 @@ pub fn book(project: &Project, after: After, workers: usize) -> Result<Status, E
     }
     println!("book: written to {}", html.join("index.html").display());
     match after {
-        After::Check => browser::check(&html, &pages_of(lessons), lessons),
+        After::Check => browser::check(&html, &pages_of(lessons), lessons, &cpython::pages()),
         After::Nothing | After::Open => Ok(Status::Passed),
     }
 }
@@ -122,13 +128,15 @@ struct Run {
     verdict: String,
 }
 
-/// Builds and runs every example once, side by side; `None` when interrupted.
+/// Builds and runs every example once, side by side; `None` when interrupted. A run with
+/// nothing to draw (no thread seen at two looks of the sampler, whose thread may wait long
+/// for a core among sixteen runs on a busy machine) is run once more, alone, and that run is
+/// the one its page shows.
 fn run_examples(
     session: &Session,
     jobs: &[Job],
     workers: usize,
 ) -> Result<Option<HashMap<String, Run>>, Error> {
-    let root = session.root();
     let all: Vec<&Job> = jobs.iter().collect();
     let built = match session.build(&session::binaries_of(&all), false)? {
         Built::Yes(built) => built,
@@ -139,10 +147,44 @@ fn run_examples(
             ));
         }
     };
-    let tasks = jobs
+    let mut runs = HashMap::new();
+    let every: Vec<usize> = (0..jobs.len()).collect();
+    if !run_batch(session, jobs, &built, &every, workers, &mut runs)? {
+        return Ok(None);
+    }
+    let again: Vec<usize> = every
+        .into_iter()
+        .filter(|&index| {
+            runs.get(&jobs[index].name)
+                .is_some_and(|run| !drawn(&run.outcome))
+        })
+        .collect();
+    if !again.is_empty() {
+        println!(
+            "book: {} run(s) had nothing to draw; running them again, one at a time",
+            again.len()
+        );
+        if !run_batch(session, jobs, &built, &again, 1, &mut runs)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(runs))
+}
+
+/// Runs the examples `indices` of `jobs` on `workers` threads, each run judged and put in
+/// `runs` under its example's name; `false` when interrupted.
+fn run_batch(
+    session: &Session,
+    jobs: &[Job],
+    built: &session::Executables,
+    indices: &[usize],
+    workers: usize,
+    runs: &mut HashMap<String, Run>,
+) -> Result<bool, Error> {
+    let tasks = indices
         .iter()
-        .enumerate()
-        .map(|(index, job)| {
+        .map(|&index| {
+            let job = &jobs[index];
             Ok(Task {
                 program: built.path(&job.package, &job.name)?,
                 plan: job.spec.run.clone(),
@@ -150,9 +192,8 @@ fn run_examples(
             })
         })
         .collect::<Result<_, Error>>()?;
-    let mut runs = HashMap::new();
     let mut problem = None;
-    let lost = session.run(tasks, workers, root, |event| match event {
+    let lost = session.run(tasks, workers, session.root(), |event| match event {
         Event::Finished(index, outcome) => {
             let job = &jobs[index];
             let failures = verdict::judge(&job.spec, &job.file, &outcome);
@@ -173,7 +214,7 @@ fn run_examples(
         Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     if session.interrupted() {
-        return Ok(None);
+        return Ok(false);
     }
     if lost > 0 {
         return Err(Error::failed(format!(
@@ -182,8 +223,45 @@ fn run_examples(
     }
     match problem {
         Some(why) => Err(Error::Failed(why)),
-        None => Ok(Some(runs)),
+        None => Ok(true),
     }
+}
+
+/// Whether a run's timeline has something to draw: a lane seen at two looks at least.
+fn drawn(outcome: &Outcome) -> bool {
+    outcome
+        .timeline
+        .as_ref()
+        .is_some_and(|timeline| timeline.lanes.iter().any(|lane| !lane.spans.is_empty()))
+}
+
+/// A run this short, alone on the machine, may end before the sampler has looked at it
+/// twice: its page says it was too short to draw. A longer one with nothing to draw is a
+/// recording that failed, which the book's check reports.
+const TOO_SHORT: Duration = sample::PERIOD.saturating_mul(10);
+
+/// The figure of an example's run: its timeline, titled and captioned with what to look for.
+/// A run with nothing to draw gets the figure that says so (`data-lanes="0"`), which the
+/// book's check fails, unless the run was [`TOO_SHORT`] to draw, which the title and caption
+/// say.
+fn run_figure(package: &str, name: &str, outcome: &Outcome, watch: &str) -> String {
+    // A caption is HTML, where Markdown's code spans would show their backticks.
+    let watch = watch.replace('`', "");
+    let title = format!("{package} {name}: the run this book was built from");
+    let recorded = outcome.timeline.clone().unwrap_or_default();
+    if drawn(outcome) || outcome.elapsed >= TOO_SHORT || outcome.timeline.is_none() {
+        return svg::draw(&recorded, &title, &format!("Look for: {watch}"));
+    }
+    let caption = format!(
+        "This run lasted {:.1} ms: /proc is read every {} ms, and a thread's state is known          only between two looks at it, so a run this short leaves nothing to draw. Look for it          in the output: {watch}",
+        outcome.elapsed.as_secs_f64() * 1000.0,
+        sample::PERIOD.as_millis()
+    );
+    svg::draw(
+        &recorded,
+        &format!("{title}{}", booktools::browser::TOO_SHORT_TITLE_END),
+        &caption,
+    )
 }
 
 /// Writes the book's markdown.
@@ -345,6 +423,10 @@ impl<'a> Writer<'a> {
         }
         let texts =
             |lines: &[checker::output::Line]| lines.iter().map(|l| l.text.clone()).collect();
+        let timeline = run_figure(&job.package, &job.name, &run.outcome, &example.watch);
+        let drawn = drawn(&run.outcome);
+        let cpython = cpython::model(&job.package, &job.name)
+            .map(|model| svg::draw(&model.timeline, cpython::TITLE, &model.caption));
         Ok(ExamplePage {
             lesson,
             name: &job.name,
@@ -352,6 +434,9 @@ impl<'a> Writer<'a> {
             stdout: texts(&run.outcome.stdout),
             stderr: texts(&run.outcome.stderr),
             verdict: run.verdict.clone(),
+            timeline,
+            drawn,
+            cpython,
             explain,
             breaks,
             root_from_page: self.root_from(&job.package),
@@ -633,6 +718,75 @@ mod tests {
             );
             assert!(page[at..].contains(&include), "{step}: no `{include}`");
         }
+    }
+
+    #[test]
+    fn a_run_with_nothing_to_draw_says_why_only_when_it_was_too_short() {
+        use checker::run::{Ended, StoppedBy};
+        use checker::timeline::{Lane, LaneKind, Span, State, Timeline};
+        let ms = Duration::from_millis;
+        // Seen at one look only: a lane with no state.
+        let once = Lane {
+            pid: 9,
+            tid: 9,
+            name: "main_thread".into(),
+            kind: LaneKind::Process,
+            first_seen: ms(1),
+            last_seen: ms(1),
+            ended: true,
+            spans: Vec::new(),
+        };
+        let outcome = |elapsed: u64, lane: Lane| Outcome {
+            pid: 9,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            stdout_cut: Default::default(),
+            stderr_cut: Default::default(),
+            ended: Ended::Code(0),
+            elapsed: ms(elapsed),
+            stopped_by: StoppedBy::ItsEnd,
+            leftovers: Vec::new(),
+            timeline: Some(Timeline {
+                length: ms(elapsed),
+                period: sample::PERIOD,
+                lanes: vec![lane],
+                marks: Vec::new(),
+            }),
+        };
+        let too_short_end = booktools::browser::TOO_SHORT_TITLE_END;
+        let figure = |outcome: &Outcome| run_figure("lesson03", "main_thread", outcome, "main");
+
+        let short = figure(&outcome(3, once.clone()));
+        assert!(short.contains("data-lanes=\"0\""), "{short}");
+        assert!(
+            short.contains(&format!(
+                "the run this book was built from{too_short_end}</title>"
+            )),
+            "{short}"
+        );
+        assert!(short.contains("This run lasted 3.0 ms"), "{short}");
+
+        // As long as ten looks and still nothing: a recording that failed, not said away.
+        let failed = figure(&outcome(50, once.clone()));
+        assert!(failed.contains("data-lanes=\"0\""), "{failed}");
+        assert!(!failed.contains(too_short_end), "{failed}");
+
+        let seen = Lane {
+            last_seen: ms(6),
+            spans: vec![Span {
+                from: ms(1),
+                to: ms(6),
+                state: State::Running,
+            }],
+            ..once
+        };
+        let drawn = run_figure("lesson03", "main_thread", &outcome(7, seen), "`main` here");
+        assert!(drawn.contains("data-lanes=\"1\""), "{drawn}");
+        assert!(
+            drawn.contains(">Look for: main here</figcaption>"),
+            "{drawn}"
+        );
+        assert!(!drawn.contains(too_short_end), "{drawn}");
     }
 
     #[test]

@@ -138,6 +138,15 @@ pub struct ExamplePage<'a> {
     pub stderr: Vec<String>,
     /// How that run was judged: `passed in 2.9 s`, or the failures.
     pub verdict: String,
+    /// That run's timeline, drawn as inline SVG (`timeline::svg`: a `<figure>` holding no
+    /// blank line, so Markdown passes it as one HTML block).
+    pub timeline: String,
+    /// Whether the timeline draws lanes (else it is the figure saying there is nothing to
+    /// draw, and the page does not explain how to read one).
+    pub drawn: bool,
+    /// CPython's shape for the same claim, drawn the same way from the course's figures,
+    /// where the course has them.
+    pub cpython: Option<String>,
     /// `verify --explain`'s text.
     pub explain: String,
     pub breaks: Vec<BreakView>,
@@ -184,7 +193,23 @@ impl ExamplePage<'_> {
             "## The source\n\n`{package}/src/bin/{}.rs`, included from the file itself:\n\n```rust,noplayground\n{{{{#include {}{package}/src/bin/{}.rs}}}}\n```\n\n",
             self.name, self.root_from_page, self.name
         ));
-        out.push_str("## Its output\n\nA real run, captured when this book was built:\n\n");
+        out.push_str("## Its output\n\nA real run, made when this book was built.");
+        if self.drawn {
+            out.push_str(
+                " Each thread and process it started is a row, running (tall, dark) or waiting (thin, light) as `/proc` showed it every few milliseconds. Each orange tick is an output line, on the process's row: a pipe does not say which thread wrote it. Hover over a tick for its text; every line is listed below.",
+            );
+        }
+        out.push_str("\n\n");
+        out.push_str(&self.timeline);
+        out.push('\n');
+        if let Some(cpython) = &self.cpython {
+            out.push_str(
+                "Below it, the same claim in CPython 3.11: not a recording, but a drawing made from the figures in the lesson's README, on a time axis of its own.\n\n",
+            );
+            out.push_str(cpython);
+            out.push('\n');
+        }
+        out.push_str("What the run printed:\n\n");
         out.push_str(&fenced("text", &self.stdout));
         if !self.stderr.is_empty() {
             out.push_str("\nOn stderr:\n\n");
@@ -374,6 +399,9 @@ mod tests {
             stdout: vec!["Thread 0 got 0.5".into()],
             stderr: vec![],
             verdict: "passed in 2.9 s".into(),
+            timeline: "<figure class=\"timeline-figure\">\n<svg class=\"timeline\" data-lanes=\"3\"></svg>\n</figure>\n".into(),
+            drawn: true,
+            cpython: None,
             explain: "Always checked:\n  - exit 0".into(),
             breaks: vec![BreakView {
                 name: "no_permit".into(),
@@ -394,8 +422,40 @@ mod tests {
         );
         assert!(page.contains("{{#include ../../../../lesson04/src/bin/semaphore.rs}}"));
         assert!(page.contains("```text\nThread 0 got 0.5\n```"));
+        // The figure is a block of its own, before the output it draws.
+        let figure = page
+            .find("\n\n<figure class=\"timeline-figure\">\n<svg class=\"timeline\" data-lanes=\"3\"></svg>\n</figure>\n\n")
+            .expect("the timeline, with a blank line on each side");
+        assert!(figure > page.find("## Its output").unwrap());
+        assert!(figure < page.find("Thread 0 got 0.5").unwrap());
+        assert!(!page.contains("CPython"), "{page}");
+        assert!(page.contains("Each thread and process it started is a row"));
+
         assert!(page.contains("- let _permit = s.acquire();"));
         assert!(page.contains("verify said: **caught**"));
+
+        // CPython's drawing comes right under the run's; a run with nothing to draw is not
+        // explained as if it had lanes.
+        let other = ExamplePage {
+            lesson: &lessons[0],
+            name: "semaphore",
+            title: "Semaphore".into(),
+            stdout: vec!["Thread 0 got 0.5".into()],
+            stderr: vec![],
+            verdict: "passed in 0.0 s".into(),
+            timeline: "<figure class=\"timeline-figure\">run</figure>\n".into(),
+            drawn: false,
+            cpython: Some("<figure class=\"timeline-figure\">cpython</figure>\n".into()),
+            explain: String::new(),
+            breaks: vec![],
+            root_from_page: "../../../../".into(),
+        }
+        .markdown();
+        let run = other.find(">run</figure>\n\n").unwrap();
+        let cpython = other.find("\n\n<figure class=\"timeline-figure\">cpython</figure>\n\n");
+        assert!(cpython.is_some_and(|at| at > run), "{other}");
+        assert!(cpython.unwrap() < other.find("Thread 0 got 0.5").unwrap());
+        assert!(!other.contains("Each thread and process it started is a row"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub(super) struct Row<'a> {
     pub name: String,
     /// The id shown beside the name: a process's pid, and a thread's tid where another lane
     /// of its process has the same name (a thread the program did not name inherits the name
-    /// of the thread that started it).
+    /// of the thread that started it); none for a lane with no OS id (pid 0).
     pub id: Option<i32>,
     /// A thread, drawn indented under its process.
     pub thread: bool,
@@ -97,7 +97,8 @@ pub(super) fn rows(timeline: &Timeline) -> Rows<'_> {
                 .iter()
                 .filter(|&&j| j != i && lanes[j].name == lane.name)
                 .count();
-            let id = if !thread || same_name > 0 {
+            // A lane drawn from figures rather than recorded (pid 0) has no OS id to show.
+            let id = if (!thread || same_name > 0) && lane.pid > 0 {
                 Some(lane.tid)
             } else {
                 None
@@ -355,6 +356,40 @@ mod tests {
         // A span seen at a single sample still shows.
         let blip = lane(&[(42, 42, Running)]);
         assert_eq!(cells(&blip, ms(50), 5)[4], Some(Running));
+    }
+
+    #[test]
+    fn a_lane_with_no_os_id_shows_none() {
+        let recorded = lane(&[(0, 10, State::Running)]);
+        let drawn = Lane {
+            pid: 0,
+            tid: 0,
+            ..recorded.clone()
+        };
+        let drawn_thread = Lane {
+            pid: 0,
+            tid: 2,
+            kind: LaneKind::Thread,
+            name: "Thread-1".into(),
+            ..recorded.clone()
+        };
+        let ids = |lane: Lane| {
+            let timeline = Timeline {
+                length: ms(10),
+                lanes: vec![lane],
+                ..Timeline::default()
+            };
+            rows(&timeline).shown[0].id
+        };
+        assert_eq!(ids(recorded), Some(1));
+        assert_eq!(ids(drawn.clone()), None);
+        let timeline = Timeline {
+            length: ms(10),
+            lanes: vec![drawn, drawn_thread],
+            ..Timeline::default()
+        };
+        let shown = rows(&timeline).shown;
+        assert_eq!((shown[1].id, shown[1].thread), (None, true));
     }
 
     #[test]

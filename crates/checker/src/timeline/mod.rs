@@ -30,7 +30,8 @@ pub struct Timeline {
 /// One thread (or one process's main thread) of the example's tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
-    /// The process the thread belongs to (its thread group id).
+    /// The process the thread belongs to (its thread group id); 0 for a lane drawn from
+    /// figures rather than recorded, which the drawings show without an id.
     pub pid: i32,
     /// The thread's own id; equal to `pid` for a process's main thread.
     pub tid: i32,

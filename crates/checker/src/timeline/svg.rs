@@ -8,7 +8,8 @@
 //! `currentColor`, so it follows the page's theme.
 //!
 //! The `<svg>` has `class="timeline"` and `data-lanes="N"`, N the number of lanes recorded:
-//! `0` for a run with nothing recorded, drawn as a figure that says so.
+//! `0` for a run with nothing to draw, drawn as a figure that says so: nothing recorded, or
+//! no thread seen at two looks (a run of a few milliseconds), which leaves no state to draw.
 //!
 //! The string holds no blank line: Markdown ends a raw HTML block at one.
 
@@ -45,7 +46,8 @@ const MARK_FILL: &str = "#ea580c";
 /// `caption` in its `<figcaption>` (none if empty). Every text is escaped for XML.
 pub fn draw(timeline: &Timeline, title: &str, caption: &str) -> String {
     let end = layout::end(timeline);
-    let svg = if timeline.lanes.is_empty() || end.is_zero() {
+    let spans = timeline.lanes.iter().any(|lane| !lane.spans.is_empty());
+    let svg = if !spans || end.is_zero() {
         nothing(title)
     } else {
         chart(timeline, end, title)
@@ -53,7 +55,12 @@ pub fn draw(timeline: &Timeline, title: &str, caption: &str) -> String {
     let mut out = String::from("<figure class=\"timeline-figure\" style=\"margin:1em 0\">\n");
     out.push_str(&svg);
     if !caption.is_empty() {
-        let _ = writeln!(out, "<figcaption>{}</figcaption>", xml(caption));
+        // Set apart from the page's text around it, which would otherwise read on into it.
+        let _ = writeln!(
+            out,
+            "<figcaption style=\"font-size:0.9em;font-style:italic\">{}</figcaption>",
+            xml(caption)
+        );
     }
     out.push_str("</figure>\n");
     out
@@ -70,7 +77,7 @@ fn open(lanes: usize, height: usize, title: &str) -> String {
     )
 }
 
-/// The figure of a run with no lane: a framed note saying so.
+/// The figure of a run with no lane to draw: a framed note saying so.
 fn nothing(title: &str) -> String {
     let height = 80;
     let mut out = open(0, height, title);
@@ -83,8 +90,8 @@ fn nothing(title: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\">Nothing recorded: \
-         no thread or process of this run was seen.</text>",
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\">Nothing to draw: \
+         no thread or process of this run was seen at two looks.</text>",
         WIDTH / 2,
         height / 2 + 5
     );
