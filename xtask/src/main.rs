@@ -14,7 +14,7 @@
 //! - `cargo xtask reset LESSON`: put `lessonNN/exercise.rs` back as shipped, keeping the
 //!   learner's beside it.
 //! - `cargo xtask timeline EXAMPLE` (or `--exercise LESSON`): run it once and draw its threads
-//!   and processes over time, running and waiting, with its output lines.
+//!   and processes over time (running, blocked on another thread, waiting), with its output lines.
 //! - `cargo xtask progress`: how many exercises are done, and the next one.
 //! - `cargo xtask lint`: check that each lesson's list, binaries, expected files and README agree.
 //! - `cargo xtask readme`: write each lesson README's examples table from its examples.txt.

@@ -293,7 +293,12 @@ fn thread_spans(output: &str, heading: &str, name: &str) -> Vec<(usize, usize)> 
         .collect();
     // The name column's width: where the process row's drawing starts.
     let process = rows.iter().find(|r| r.starts_with(name)).unwrap();
-    let name_width = process.find(" ─").or_else(|| process.find(" █")).unwrap() + 1;
+    let name_width = [" ─", " █", " ░"]
+        .iter()
+        .filter_map(|glyph| process.find(glyph))
+        .min()
+        .unwrap()
+        + 1;
     rows.iter()
         .filter(|r| r.starts_with(&format!("  {name}")))
         .map(|r| drawn_span(r, name_width))

@@ -1,6 +1,6 @@
 //! Snapshots of the timeline drawings, from hand-made timelines of the shapes the course
-//! shows: threads running together, threads taking turns, sleepers waiting together, a child
-//! process killed, more lanes than a drawing shows. Each drawing is kept whole in
+//! shows: threads running together, threads taking turns, threads blocked on a semaphore,
+//! sleepers waiting together, a child process killed, more lanes than a drawing shows. Each drawing is kept whole in
 //! `snapshots/`; `UPDATE_EXPECT=1 cargo test -p checker --test timeline` rewrites them after a
 //! deliberate change (review the diff before committing it).
 
@@ -8,7 +8,7 @@ use checker::timeline::{Lane, LaneKind, Mark, Span, State, Stream, Timeline, svg
 use expect_test::expect_file;
 use std::time::Duration;
 
-use State::{Running, Waiting};
+use State::{Blocked, Running, Waiting};
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -62,7 +62,7 @@ fn timeline(length: f64, lanes: Vec<Lane>, marks: Vec<Mark>) -> Timeline {
 fn running_together() -> Timeline {
     let main = &[
         (0.0, 0.01, Running),
-        (0.01, 1.02, Waiting),
+        (0.01, 1.02, Blocked),
         (1.02, 1.03, Running),
     ];
     let worker = &[(0.01, 1.0, Running)];
@@ -82,7 +82,7 @@ fn running_together() -> Timeline {
     )
 }
 
-/// Two threads under one lock, taking turns of 100 ms for a second.
+/// Two threads under one lock, taking turns of 100 ms for a second; main joins them.
 fn taking_turns() -> Timeline {
     let turns = |first: State, second: State| -> Vec<(f64, f64, State)> {
         (0..10)
@@ -94,22 +94,23 @@ fn taking_turns() -> Timeline {
     };
     let main = &[
         (0.0, 0.01, Running),
-        (0.01, 1.02, Waiting),
+        (0.01, 1.02, Blocked),
         (1.02, 1.03, Running),
     ];
     timeline(
         1.03,
         vec![
             lane(4000, 4000, "two_threads", main, false),
-            lane(4000, 4001, "alpha", &turns(Running, Waiting), true),
-            lane(4000, 4002, "beta", &turns(Waiting, Running), true),
+            lane(4000, 4001, "alpha", &turns(Running, Blocked), true),
+            lane(4000, 4002, "beta", &turns(Blocked, Running), true),
         ],
         vec![mark(1.01, "alpha and beta took turns"), mark(1.03, "done")],
     )
 }
 
-/// The semaphore: ten threads the program did not name (so each has the process's name),
-/// two at a time sleeping with a permit while the others wait for one; the lines in pairs.
+/// The semaphore as drawn where `wchan` cannot name a wait (see `timeline::sample`): ten
+/// threads the program did not name (so each has the process's name), two at a time sleeping
+/// with a permit while the others wait for one, all drawn waiting; the lines in pairs.
 fn semaphore() -> Timeline {
     let main = &[
         (0.0, 0.005, Running),
@@ -141,6 +142,40 @@ fn semaphore() -> Timeline {
         ));
     }
     timeline(2.002, lanes, marks)
+}
+
+/// The semaphore as the sampler tells it apart: each thread blocked until it gets one of the
+/// two permits, then asleep inside; main blocked in its joins.
+fn semaphore_blocked() -> Timeline {
+    let mut run = semaphore();
+    for lane in &mut run.lanes {
+        let mut spans = Vec::new();
+        for span in &lane.spans {
+            let inside = lane.tid - 4101 >= 2 && span.state == Waiting;
+            if lane.kind == LaneKind::Process && span.state == Waiting {
+                spans.push(Span {
+                    state: Blocked,
+                    ..*span
+                });
+            } else if inside {
+                // Enters when the thread two before it leaves.
+                let enters = run.marks[(lane.tid - 4101 - 2) as usize].at;
+                spans.push(Span {
+                    to: enters,
+                    state: Blocked,
+                    ..*span
+                });
+                spans.push(Span {
+                    from: enters,
+                    ..*span
+                });
+            } else {
+                spans.push(*span);
+            }
+        }
+        lane.spans = spans;
+    }
+    run
 }
 
 /// A parent forks a child (the same program, so the same name), kills it at 1 s, and ends at
@@ -247,6 +282,34 @@ fn ten_sleepers_waiting_together_with_lines_in_pairs() {
 }
 
 #[test]
+fn at_most_two_threads_inside_the_semaphore_the_rest_blocked() {
+    let text = terminal_snapshot(&semaphore_blocked(), 100);
+    let rows: Vec<Vec<char>> = text
+        .lines()
+        .filter(|line| line.starts_with("  semaphore"))
+        .map(|line| line.chars().collect())
+        .collect();
+    assert_eq!(rows.len(), 10, "{text}");
+    // Asleep inside: at most two in a column, but where one leaves and the next enters.
+    let width = rows.iter().map(Vec::len).max().unwrap();
+    let mut crowded = 0;
+    for column in 0..width {
+        let inside = rows
+            .iter()
+            .filter(|row| row.get(column) == Some(&'─'))
+            .count();
+        assert!(inside <= 3, "{inside} inside at column {column}:\n{text}");
+        crowded += usize::from(inside == 3);
+    }
+    assert!(crowded <= 4, "{crowded} columns with three inside:\n{text}");
+    assert!(
+        text.contains("░ blocked (lock, join…)  ─ waiting (sleep, IO)"),
+        "{text}"
+    );
+    expect_file!["snapshots/timeline_semaphore_blocked.txt"].assert_eq(&text);
+}
+
+#[test]
 fn a_child_process_killed_at_one_second_of_three() {
     expect_file!["snapshots/timeline_killed_child.txt"]
         .assert_eq(&terminal_snapshot(&killed_child(), 100));
@@ -273,6 +336,7 @@ fn colour_only_when_asked() {
         blink,
         running_together(),
         semaphore(),
+        semaphore_blocked(),
         killed_child(),
         forty_lanes(),
     ] {
@@ -316,7 +380,7 @@ fn a_programs_names_and_lines_reach_no_terminal_unescaped() {
     for colour in [false, true] {
         let text = terminal::draw(&hostile(), width, colour);
         let plain = text.replace("\x1b[0m", "");
-        let plain = ["1", "2", "32", "33", "90"]
+        let plain = ["1", "2", "31", "32", "33", "90"]
             .iter()
             .fold(plain, |t, code| t.replace(&format!("\x1b[{code}m"), ""));
         assert!(
@@ -468,7 +532,12 @@ fn an_svg_of_forty_lanes_shows_twenty_and_counts_the_rest() {
     // them, in one tick: they came at the same moment.
     assert!(text.contains("0.50 s: worker 19 done&#10;"), "{text}");
     assert!(text.contains("&#10;and 15 more</title>"), "{text}");
-    for timeline in [running_together(), semaphore(), killed_child(), hostile()] {
+    for timeline in [
+        running_together(),
+        semaphore_blocked(),
+        killed_child(),
+        hostile(),
+    ] {
         assert_eq!(well_formed(&svg::draw(&timeline, "t", "c")), "figure");
     }
 }

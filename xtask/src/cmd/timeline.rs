@@ -1,6 +1,6 @@
 //! `cargo xtask timeline EXAMPLE` (or `--exercise LESSON`): runs one program once, recording
 //! its threads and processes from `/proc` as it goes, and draws the run to the terminal's
-//! width: one lane per thread or process, running and waiting, the output lines under it.
+//! width: one lane per thread or process, running, blocked or waiting, the output lines under it.
 
 use crate::cmd::exercises;
 use crate::error::Error;

@@ -161,17 +161,20 @@ pub(super) fn column(at: Duration, end: Duration, columns: usize) -> usize {
 /// The lane's state in each of `columns` equal columns of `0..end`, `None` where it was not
 /// alive.
 ///
-/// A column that holds both states shows the one the lane spent more of it in (waiting on a
-/// tie). Not "running if it ran at all": two threads that take turns faster than a column is
-/// wide (CPython's threads under the GIL, workers under one lock) would then both look like
-/// they run the whole time, the very shape the course wants told apart from running at once.
-/// With the larger share, two threads in strict turns can never both show running in one
-/// column, since each would need more than half of it. The cost: a run shorter than half a
-/// column (a sleeper waking to print) does not show; the output marks show those moments.
+/// A column that holds several states shows running if the lane ran more of it than it did
+/// not, as with two states; else the larger of blocked and waiting (waiting on a tie, as it
+/// claims the least). Not "running if it ran at all": two threads that take turns faster than
+/// a column is wide (CPython's threads under the GIL, workers under one lock) would then both
+/// look like they run the whole time, the very shape the course wants told apart from running
+/// at once. Nor running by the largest of three shares, which could be under half: with more
+/// than half, two threads in strict turns can never both show running in one column. The
+/// cost: a run shorter than half a column (a sleeper waking to print) does not show; the
+/// output marks show those moments.
 pub(super) fn cells(lane: &Lane, end: Duration, columns: usize) -> Vec<Option<State>> {
     let total = end.as_nanos().max(1);
     let n = columns as u128;
     let mut running = vec![0u128; columns];
+    let mut blocked = vec![0u128; columns];
     let mut waiting = vec![0u128; columns];
     for span in &lane.spans {
         let from = span.from.as_nanos().min(total);
@@ -188,16 +191,16 @@ pub(super) fn cells(lane: &Lane, end: Duration, columns: usize) -> Vec<Option<St
             let share = to.min(b).saturating_sub(from.max(a)).max(1);
             match span.state {
                 State::Running => running[c] += share,
+                State::Blocked => blocked[c] += share,
                 State::Waiting => waiting[c] += share,
             }
         }
     }
-    running
-        .iter()
-        .zip(&waiting)
-        .map(|(&r, &w)| match (r, w) {
-            (0, 0) => None,
-            (r, w) if r > w => Some(State::Running),
+    (0..columns)
+        .map(|c| match (running[c], blocked[c], waiting[c]) {
+            (0, 0, 0) => None,
+            (r, b, w) if r > b + w => Some(State::Running),
+            (_, b, w) if b > w => Some(State::Blocked),
             _ => Some(State::Waiting),
         })
         .collect()
@@ -390,6 +393,33 @@ mod tests {
         };
         let shown = rows(&timeline).shown;
         assert_eq!((shown[1].id, shown[1].thread), (None, true));
+    }
+
+    #[test]
+    fn a_column_shows_running_only_for_more_than_half_of_it_then_the_larger_wait() {
+        use State::*;
+        // Columns of 10 ms: 4 ms running is the largest share of the first column, not half.
+        let a = lane(&[
+            (0, 4, Running),
+            (4, 8, Blocked),
+            (8, 10, Waiting),
+            (10, 16, Running),
+            (16, 20, Blocked),
+            (20, 24, Blocked),
+            (24, 30, Waiting),
+            (30, 35, Blocked),
+            (35, 40, Waiting),
+        ]);
+        assert_eq!(
+            cells(&a, ms(40), 4),
+            [Some(Blocked), Some(Running), Some(Waiting), Some(Waiting)]
+        );
+        // Strict turns: 4 ms running, then blocked and waiting, against the other lane's
+        // 6 ms running: never both running in one column.
+        let x = lane(&[(0, 4, Running), (4, 8, Blocked), (8, 10, Waiting)]);
+        let y = lane(&[(0, 4, Blocked), (4, 10, Running)]);
+        assert_eq!(cells(&x, ms(10), 1), [Some(Blocked)]);
+        assert_eq!(cells(&y, ms(10), 1), [Some(Running)]);
     }
 
     #[test]

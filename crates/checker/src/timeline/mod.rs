@@ -1,6 +1,6 @@
 //! A run as the OS saw it: one lane per thread or process of the example's tree, each lane a
-//! row of spans in which it was running or waiting, and the output lines as marks on the time
-//! axis. Times are from the example's start, as [`crate::output::Line::at`] is.
+//! row of spans in which it was running, blocked on another thread, or waiting (asleep, on IO),
+//! and the output lines as marks on the time axis. Times are from the example's start, as [`crate::output::Line::at`] is.
 //!
 //! The lanes come from sampling `/proc` while the program runs (see [`sample`]); what sampling
 //! can and cannot see is said there. Drawing is in [`terminal`] and [`svg`]: both take a
@@ -64,12 +64,18 @@ pub struct Span {
     pub state: State,
 }
 
-/// What a thread was doing between two samples: running (on a core for at least half the
-/// time between them, or runnable at both: see [`sample`]) or waiting (sleeping, blocked on a
-/// lock, a pipe, a child).
+/// What a thread was doing between two samples (see [`sample`] for how each is told).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// On a core for at least half the time between them, or runnable at both.
     Running,
+    /// Off the cores, in a wait for another thread of the program: a lock, a condition
+    /// variable, a barrier, a semaphore, a join, a channel. On Linux all of these wait in the
+    /// futex system call, and that is what the sampler sees: a wait in a futex by any code
+    /// (a library's own lock or channel too) is drawn blocked.
+    Blocked,
+    /// Off the cores for anything else: asleep in a timer, waiting on IO (a pipe, a socket,
+    /// a child process), stopped; also a wait the sampler could not name (see [`sample`]).
     Waiting,
 }
 
@@ -198,13 +204,15 @@ mod tests {
     #[test]
     fn a_lane_says_its_state_inside_its_life_only() {
         use State::*;
-        let lane = lane(&[(10, 50, Running), (50, 80, Waiting)]);
+        let lane = lane(&[(10, 50, Running), (50, 80, Waiting), (80, 95, Blocked)]);
         assert_eq!(lane.state_at(ms(5)), None);
         assert_eq!(lane.state_at(ms(10)), Some(Running));
         assert_eq!(lane.state_at(ms(50)), Some(Waiting));
-        assert_eq!(lane.state_at(ms(80)), None);
+        assert_eq!(lane.state_at(ms(80)), Some(Blocked));
+        assert_eq!(lane.state_at(ms(95)), None);
         assert_eq!(lane.time_in(Running), ms(40));
         assert_eq!(lane.time_in(Waiting), ms(30));
+        assert_eq!(lane.time_in(Blocked), ms(15));
     }
 
     #[test]

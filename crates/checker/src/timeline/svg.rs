@@ -1,11 +1,13 @@
 //! A timeline drawn as inline SVG for the book: a `<figure>` holding an `<svg>` 750 px wide
 //! (an mdBook page's content width; it scales down with `max-width:100%`) and the caption.
 //!
-//! Each lane is a row named at the left: a tall dark bar where it was running, a thin light one
-//! where it was waiting (two colours, and two heights for readers who cannot tell the colours
-//! apart), nothing outside its life. Output lines are orange ticks on the lane they are drawn
-//! on, each with a tooltip holding its lines. No script, no stylesheet: text is drawn in
-//! `currentColor`, so it follows the page's theme.
+//! Each lane is a row named at the left: a tall dark blue bar where it was running, a middle
+//! red one where it was blocked on another thread, a thin light blue one where it was waiting,
+//! nothing outside its life. The three differ in height and in lightness as well as in hue, so
+//! they read apart without colour (for readers who cannot tell the colours apart, or in grey).
+//! Output lines are orange ticks on the lane they are drawn on, each with a tooltip holding
+//! its lines. No script, no stylesheet: text is drawn in `currentColor`, so it follows the
+//! page's theme.
 //!
 //! The `<svg>` has `class="timeline"` and `data-lanes="N"`, N the number of lanes recorded:
 //! `0` for a run with nothing to draw, drawn as a figure that says so: nothing recorded, or
@@ -38,7 +40,9 @@ const TOOLTIP_LINES: usize = 5;
 /// The most characters of a line in a tooltip.
 const TOOLTIP_CHARS: usize = 200;
 
+// Relative luminance (WCAG) 0.11, 0.33 and 0.53: dark, middle, light.
 const RUNNING_FILL: &str = "#1d4ed8";
+const BLOCKED_FILL: &str = "#f87171";
 const WAITING_FILL: &str = "#93c5fd";
 const MARK_FILL: &str = "#ea580c";
 
@@ -120,7 +124,7 @@ fn chart(timeline: &Timeline, end: Duration, title: &str) -> String {
     let ticks = layout::ticks(end, chart_width as f64, AXIS_CHAR);
 
     let mut out = open(timeline.lanes.len(), height, title);
-    legend(&mut out, timeline, x0, x1);
+    legend(&mut out, timeline, x1);
 
     out.push_str("<g class=\"grid\" stroke=\"currentColor\" stroke-opacity=\"0.15\">\n");
     for (at, _) in &ticks {
@@ -199,23 +203,48 @@ fn name(row: &Row) -> (String, String) {
     (layout::cut(&row.name, room), id)
 }
 
-/// The legend over the chart: what each bar and tick means, and how often the run was
-/// sampled.
-fn legend(out: &mut String, timeline: &Timeline, x0: usize, x1: usize) {
-    let _ = write!(
+/// What each state's legend entry says, and its tooltip.
+const STATES: [(State, &str, &str); 3] = [
+    (
+        State::Running,
+        "running",
+        "on a core, or ready and waiting for one",
+    ),
+    (
+        State::Blocked,
+        "blocked (lock, join…)",
+        "waiting for another thread: a lock, a condition variable, a barrier, a semaphore, \
+         a join, a channel (any futex wait)",
+    ),
+    (
+        State::Waiting,
+        "waiting (sleep, IO)",
+        "asleep in a timer, or waiting on a pipe, a socket, a child process",
+    ),
+];
+
+/// The legend over the chart, from the left edge (the names' column is empty at its height):
+/// each state's bar as a lane draws it, the output tick, and how often the run was sampled.
+fn legend(out: &mut String, timeline: &Timeline, x1: usize) {
+    out.push_str("<g class=\"legend\" font-size=\"11\">\n");
+    let mut x = 8;
+    for (state, label, tip) in STATES {
+        let (y, height, fill) = bar(state, 1);
+        let _ = writeln!(
+            out,
+            "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"16\" height=\"{height}\" \
+             fill=\"{fill}\"/><text x=\"{}\" y=\"14\">{}</text></g>",
+            xml(tip),
+            x + 20,
+            xml(label)
+        );
+        x += 20 + (label.chars().count() as f64 * AXIS_CHAR).ceil() as usize + 14;
+    }
+    let _ = writeln!(
         out,
-        "<g class=\"legend\" font-size=\"11\">\n\
-         <rect x=\"{x0}\" y=\"4\" width=\"16\" height=\"12\" fill=\"{RUNNING_FILL}\"/>\
-         <text x=\"{}\" y=\"14\">running</text>\n\
-         <rect x=\"{}\" y=\"7\" width=\"16\" height=\"6\" fill=\"{WAITING_FILL}\"/>\
-         <text x=\"{}\" y=\"14\">waiting</text>\n\
-         <rect x=\"{}\" y=\"3\" width=\"2\" height=\"14\" fill=\"{MARK_FILL}\"/>\
-         <text x=\"{}\" y=\"14\">output line (hover for its text)</text>\n",
-        x0 + 20,
-        x0 + 80,
-        x0 + 100,
-        x0 + 158,
-        x0 + 165,
+        "<rect x=\"{x}\" y=\"3\" width=\"2\" height=\"14\" fill=\"{MARK_FILL}\"/>\
+         <text x=\"{}\" y=\"14\">output line (hover for its text)</text>",
+        x + 7
     );
     if !timeline.period.is_zero() {
         let _ = writeln!(
@@ -228,6 +257,17 @@ fn legend(out: &mut String, timeline: &Timeline, x0: usize, x1: usize) {
     out.push_str("</g>\n");
 }
 
+/// A state's bar in a row starting at `top`: its top, its height and its fill. Running the
+/// tallest and darkest, waiting (asleep, on IO) the thinnest and lightest, blocked (held back
+/// by another thread) between them.
+fn bar(state: State, top: usize) -> (usize, usize, &'static str) {
+    match state {
+        State::Running => (top + 2, ROW - 4, RUNNING_FILL),
+        State::Blocked => (top + ROW / 2 - 5, 10, BLOCKED_FILL),
+        State::Waiting => (top + ROW / 2 - 3, 6, WAITING_FILL),
+    }
+}
+
 /// A lane's bars: one rect per run of columns (1 px each) in one state.
 fn bars(out: &mut String, row: &Row, end: Duration, x0: usize, width: usize, top: usize) {
     let cells = layout::cells(row.lane, end, width);
@@ -235,12 +275,8 @@ fn bars(out: &mut String, row: &Row, end: Duration, x0: usize, width: usize, top
     while i < cells.len() {
         let state = cells[i];
         let run = cells[i..].iter().take_while(|&&c| c == state).count();
-        let (y, height, fill) = match state {
-            None => (0, 0, ""),
-            Some(State::Running) => (top + 2, ROW - 4, RUNNING_FILL),
-            Some(State::Waiting) => (top + ROW / 2 - 3, 6, WAITING_FILL),
-        };
-        if state.is_some() {
+        if let Some(state) = state {
+            let (y, height, fill) = bar(state, top);
             let _ = writeln!(
                 out,
                 "<rect x=\"{}\" y=\"{y}\" width=\"{run}\" height=\"{height}\" fill=\"{fill}\"/>",

@@ -1,17 +1,25 @@
 //! A timeline drawn for a terminal: one row per lane (a process, then its threads indented
-//! under it), `█` where the lane was running and `─` where it was waiting (blank outside its
-//! life), a row of bars as high as the number of output lines in each column (up to 7), the
-//! time axis in seconds, a legend, then the output lines with their times.
+//! under it), `█` where the lane was running, `░` where it was blocked on another thread and
+//! `─` where it was waiting (blank outside its life), a row of bars as high as the number of
+//! output lines in each column (up to 7), the time axis in seconds, a legend, then the output
+//! lines with their times.
+//!
+//! The three glyphs differ in kind, not only in weight: a solid block, a shaded block, a thin
+//! line. A shade, not a dotted line (`┈`), for blocked: a dotted line reads as the line of
+//! waiting at a glance, and the shade, between the two in weight, is a thread held back from
+//! running.
 //!
 //! ```text
-//! semaphore 4100   ──────────────────────────────────────────
+//! semaphore 4100   ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
 //!   semaphore 4101 ────────
 //!   semaphore 4102 ─────────
+//!   semaphore 4103 ░░░░░░░░─────────
 //! output                  ▁▁       ▂       ▂        ▂       ▂
 //!                  ╵         ╵         ╵          ╵         ╵
 //! seconds          0         0.5       1.0        1.5      2.0
-//! █ running  ─ waiting  output: ▁ 1 line, ▂ 2 … ▇ 7+
-//! one column: 47 ms  sampled every 5 ms
+//! █ running  ░ blocked (lock, join…)  ─ waiting (sleep, IO)
+//! output: ▁ 1 line, ▂ 2 … ▇ 7+  one column: 47 ms
+//! sampled every 5 ms
 //! ```
 
 use super::layout::{self, Row};
@@ -26,6 +34,7 @@ pub const MIN_WIDTH: usize = 40;
 pub const MAX_LINES: usize = 20;
 
 const RUNNING: char = '█';
+const BLOCKED: char = '░';
 const WAITING: char = '─';
 const TICK: char = '╵';
 
@@ -45,6 +54,7 @@ impl Paint {
     fn state(self, state: State, text: &str) -> String {
         match state {
             State::Running => self.with("32", text),
+            State::Blocked => self.with("31", text),
             State::Waiting => self.with("90", text),
         }
     }
@@ -162,7 +172,11 @@ fn chart(out: &mut String, timeline: &Timeline, end: Duration, width: usize, pai
             paint.state(State::Running, &RUNNING.to_string())
         ),
         format!(
-            "{} waiting",
+            "{} blocked (lock, join…)",
+            paint.state(State::Blocked, &BLOCKED.to_string())
+        ),
+        format!(
+            "{} waiting (sleep, IO)",
             paint.state(State::Waiting, &WAITING.to_string())
         ),
         "output: ▁ 1 line, ▂ 2 … ▇ 7+".to_string(),
@@ -209,10 +223,10 @@ fn glyphs(cells: &[Option<State>], paint: Paint) -> String {
         match state {
             None => out.push_str(&" ".repeat(run)),
             Some(s) => {
-                let glyph = if s == State::Running {
-                    RUNNING
-                } else {
-                    WAITING
+                let glyph = match s {
+                    State::Running => RUNNING,
+                    State::Blocked => BLOCKED,
+                    State::Waiting => WAITING,
                 };
                 out.push_str(&paint.state(s, &glyph.to_string().repeat(run)));
             }
