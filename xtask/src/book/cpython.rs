@@ -96,10 +96,14 @@ fn mark(at: Duration, text: &str) -> Mark {
 fn io_bound() -> Model {
     let (serial, threaded, wait) = (ms(2020), ms(220), ms(200));
     let end = serial + threaded;
+    // The main thread sleeps through the serial waits, then is blocked joining the threads.
     let mut lanes = vec![lane(
         "MainThread",
         0,
-        vec![span(Duration::ZERO, end, State::Waiting)],
+        vec![
+            span(Duration::ZERO, serial, State::Waiting),
+            span(serial, end, State::Blocked),
+        ],
     )];
     for n in 1..=10 {
         lanes.push(lane(
@@ -137,10 +141,10 @@ fn cpu_bound() -> Model {
         0,
         vec![
             span(Duration::ZERO, serial, State::Running),
-            span(serial, end, State::Waiting),
+            span(serial, end, State::Blocked),
         ],
     )];
-    for (n, first) in [(1, State::Running), (2, State::Waiting)] {
+    for (n, first) in [(1, State::Running), (2, State::Blocked)] {
         lanes.push(lane(&format!("Thread-{n}"), n, turns(serial, end, first)));
     }
     Model {
@@ -165,7 +169,7 @@ fn cpu_bound() -> Model {
 }
 
 /// A thread's spans from `from` to `to` in turns of [`TURN`], starting in `first`: running
-/// while it holds the GIL, waiting for it otherwise.
+/// while it holds the GIL, blocked on it (waiting for the thread that holds it) otherwise.
 fn turns(from: Duration, to: Duration, first: State) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut state = first;
@@ -174,8 +178,8 @@ fn turns(from: Duration, to: Duration, first: State) -> Vec<Span> {
         let next = (at + TURN).min(to);
         spans.push(span(at, next, state));
         state = match state {
-            State::Running => State::Waiting,
-            State::Waiting => State::Running,
+            State::Running => State::Blocked,
+            State::Blocked | State::Waiting => State::Running,
         };
         at = next;
     }
@@ -217,6 +221,7 @@ mod tests {
         assert_eq!(t.together(1, 2, State::Running), Duration::ZERO);
         for thread in &t.lanes[1..] {
             assert_eq!(thread.time_in(State::Running), ms(1000));
+            assert_eq!(thread.time_in(State::Blocked), ms(1000));
             assert_eq!((thread.first_seen, thread.last_seen), (ms(2185), ms(4185)));
         }
         assert!(cpu.caption.contains("each turn is drawn 100 ms long"));
