@@ -1,7 +1,7 @@
 //! What xtask takes from cargo: the tree it runs in (not the one it was built in), and what a
 //! build made, or why it failed.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! and `nohup`). It must return within its deadline plus 10 s, stay under
 //! 100 MB, print a report that fits a terminal, and leave nothing running.
 
-mod common;
+use crate::common;
 
 use nix::libc;
 use std::fs;
