@@ -227,9 +227,9 @@ impl<T: fmt::Debug> fmt::Debug for RLockGuard<'_, T> {
     }
 }
 
-// The tests of the public API are in `tests/rlock.rs`. This one needs the count of waiters,
-// which decides whether a release notifies. (Two `cfg`s: cargo-mutants skips a module marked
-// with a plain `#[cfg(test)]`.)
+// The tests of the public API are in `tests/api/rlock.rs`. This one needs the count of
+// waiters, which decides whether a release notifies. (Two `cfg`s: cargo-mutants skips a
+// module marked with a plain `#[cfg(test)]`.)
 #[cfg(test)]
 #[cfg(not(shuttle))]
 mod tests {

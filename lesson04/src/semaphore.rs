@@ -355,7 +355,7 @@ impl fmt::Debug for BoundedSemaphore {
     }
 }
 
-// The tests of the public API are in `tests/semaphore.rs`. This one needs the count of
+// The tests of the public API are in `tests/api/semaphore.rs`. This one needs the count of
 // waiters, which decides whether a release notifies. (Two `cfg`s: cargo-mutants skips a module
 // marked with a plain `#[cfg(test)]`.)
 #[cfg(test)]

@@ -1184,7 +1184,8 @@ pub(crate) fn wait_counted<'a, S>(
 }
 
 // The tests of the public API (the pool's own, one per defect, CPython's ported) are in
-// `tests/pool.rs`. These need the pool's insides: its state, its threads' ids, the spawn seam.
+// `tests/api/pool.rs`. These need the pool's insides: its state, its threads' ids, the spawn
+// seam.
 // (Two `cfg`s: cargo-mutants skips a module marked with a plain `#[cfg(test)]`.)
 #[cfg(test)]
 #[cfg(not(shuttle))]

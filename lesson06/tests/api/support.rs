@@ -1,4 +1,4 @@
-//! What the pool's test files share: a watchdog for each test body, and how long to wait.
+//! What the pool's test modules share: a watchdog for each test body, and how long to wait.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -6,8 +6,6 @@ use std::time::Duration;
 
 /// How long a test may wait for something that should come at once; a broken pool
 /// fails instead of hanging.
-// Not every file that includes this module uses it.
-#[allow(dead_code)]
 pub const PATIENCE: Duration = Duration::from_secs(2);
 /// How long a whole test may take before the watchdog calls it deadlocked.
 const WATCHDOG: Duration = Duration::from_secs(5);
@@ -17,7 +15,7 @@ const WATCHDOG: Duration = Duration::from_secs(5);
 /// then fails with a message instead of hanging `cargo test`. Once one test of the library
 /// has hung, the others fail at once instead of waiting their own `WATCHDOG` out, so that
 /// a library broken everywhere (as cargo-mutants breaks it) fails in seconds, not minutes.
-/// Every test file of the pool (`pool.rs`, `imap.rs`, `starmap.rs`) uses it.
+/// Every test module of the pool (`pool.rs`, `imap.rs`, `starmap.rs`) uses it.
 pub fn bounded(body: impl FnOnce() + Send + 'static) {
     static HUNG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let (tx, rx) = mpsc::channel();
@@ -35,7 +33,7 @@ pub fn bounded(body: impl FnOnce() + Send + 'static) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if HUNG.load(std::sync::atomic::Ordering::SeqCst) {
-            panic!("another test of this file deadlocked; not waiting for this one");
+            panic!("another test of the library deadlocked; not waiting for this one");
         }
         if begun.elapsed() > WATCHDOG {
             HUNG.store(true, std::sync::atomic::Ordering::SeqCst);

@@ -1,7 +1,7 @@
 //! verify finds the binaries where cargo puts them: in `$CARGO_TARGET_DIR` when it is set,
 //! and in a `build.target-dir` of the workspace's cargo config, not only in `target/debug`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

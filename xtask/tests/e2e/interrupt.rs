@@ -2,7 +2,7 @@
 //! workspace of two examples that hang (each with a child process of its own), gets SIGINT
 //! while they run, and must leave none of them alive, name them as interrupted, and exit 130.
 
-mod common;
+use crate::common;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;

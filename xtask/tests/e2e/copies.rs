@@ -120,12 +120,15 @@ fn lesson_dependencies(manifest: &str) -> Vec<String> {
     names
 }
 
-/// Makes the crate for one example; returns its directory name.
+/// The files of the scratch workspace, by path from its directory, with their contents.
+type Tree = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Adds the crate for one example to `tree`; returns its directory name.
 fn standalone_crate(
     root: &Path,
     package: &str,
     example: &str,
-    scratch: &Path,
+    tree: &mut Tree,
     dependencies: &[String],
 ) -> Option<String> {
     let source = fs::read_to_string(root.join(format!("{package}/src/bin/{example}.rs"))).unwrap();
@@ -170,14 +173,10 @@ fn standalone_crate(
         }
     }
     let name = format!("standalone_{example}");
-    let dir = scratch.join(&name);
-    fs::create_dir_all(dir.join("src")).unwrap();
+    let dir = PathBuf::from(&name);
     for file in &files {
-        fs::copy(
-            root.join(format!("{package}/src/{file}")),
-            dir.join("src").join(file),
-        )
-        .unwrap();
+        let text = fs::read(root.join(format!("{package}/src/{file}"))).unwrap();
+        tree.insert(dir.join("src").join(file), text);
     }
     // Step 2: `mod` lines (after the `//!` header), and `use lessonNN::X` becomes
     // `use <file>::X`.
@@ -200,14 +199,46 @@ fn standalone_crate(
         main.push_str(&format!("mod {};\n", file.trim_end_matches(".rs")));
     }
     main.push_str(&body[header_end..]);
-    fs::write(dir.join("src/main.rs"), main).unwrap();
+    tree.insert(dir.join("src/main.rs"), main.into_bytes());
     // Step 3: the dependency lines.
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n{}\n",
         dependencies.join("\n")
     );
-    fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    tree.insert(dir.join("Cargo.toml"), manifest.into_bytes());
     Some(name)
+}
+
+/// Makes `dir` hold exactly the files of `tree`. A file already there with the same contents
+/// is left as it is: cargo judges a crate fresh by its files' modification times, so a rerun
+/// rebuilds only the copies whose sources changed.
+fn sync(dir: &Path, tree: &Tree) {
+    remove_all_but(dir, dir, tree);
+    for (path, contents) in tree {
+        let path = dir.join(path);
+        if fs::read(&path).ok().as_ref() != Some(contents) {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, contents).unwrap();
+        }
+    }
+}
+
+/// Removes the files under `dir` that `tree` (paths from `base`) does not hold, and the
+/// folders that leaves empty.
+fn remove_all_but(base: &Path, dir: &Path, tree: &Tree) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            remove_all_but(base, &path, tree);
+            // Fails, as it should, unless the folder is now empty.
+            let _ = fs::remove_dir(&path);
+        } else if !tree.contains_key(path.strip_prefix(base).unwrap()) {
+            fs::remove_file(&path).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -219,9 +250,8 @@ fn examples_build_as_crates_of_their_own_with_the_library_files_they_name() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let scratch = target.join("standalone");
-    let _ = fs::remove_dir_all(scratch.join("crates"));
     let crates_dir = scratch.join("crates");
-    fs::create_dir_all(&crates_dir).unwrap();
+    let mut tree = Tree::new();
     let mut members = Vec::new();
     for package in ["lesson04", "lesson05", "lesson06"] {
         let manifest = fs::read_to_string(root.join(format!("{package}/Cargo.toml"))).unwrap();
@@ -248,8 +278,7 @@ fn examples_build_as_crates_of_their_own_with_the_library_files_they_name() {
             .collect();
         examples.sort();
         for example in examples {
-            if let Some(name) =
-                standalone_crate(&root, package, &example, &crates_dir, &dependencies)
+            if let Some(name) = standalone_crate(&root, package, &example, &mut tree, &dependencies)
             {
                 members.push(name);
             }
@@ -273,38 +302,46 @@ fn examples_build_as_crates_of_their_own_with_the_library_files_they_name() {
     for step in steps {
         let stem = step.file_stem().unwrap().to_str().unwrap().to_string();
         let name = format!("standalone_{stem}");
-        let dir = crates_dir.join(&name);
-        fs::create_dir_all(dir.join("src")).unwrap();
-        fs::copy(&step, dir.join("src/pool.rs")).unwrap();
-        fs::write(
+        let dir = PathBuf::from(&name);
+        tree.insert(dir.join("src/pool.rs"), fs::read(&step).unwrap());
+        tree.insert(
             dir.join("src/main.rs"),
-            "mod pool;\nuse pool::ThreadPool;\n\nfn main() {\n    drop(ThreadPool::new(2));\n}\n",
-        )
-        .unwrap();
-        fs::write(
+            b"mod pool;\nuse pool::ThreadPool;\n\nfn main() {\n    drop(ThreadPool::new(2));\n}\n"
+                .to_vec(),
+        );
+        tree.insert(
             dir.join("Cargo.toml"),
-            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
-        )
-        .unwrap();
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n")
+                .into_bytes(),
+        );
         members.push(name);
     }
     let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
-    fs::write(
-        crates_dir.join("Cargo.toml"),
+    tree.insert(
+        PathBuf::from("Cargo.toml"),
         format!(
             "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
             quoted.join(", ")
-        ),
-    )
-    .unwrap();
+        )
+        .into_bytes(),
+    );
     // The workspace's lock file keeps the dependency versions the ones the course uses.
-    fs::copy(root.join("Cargo.lock"), crates_dir.join("Cargo.lock")).unwrap();
+    tree.insert(
+        PathBuf::from("Cargo.lock"),
+        fs::read(root.join("Cargo.lock")).unwrap(),
+    );
+    sync(&crates_dir, &tree);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&crates_dir)
         .args(["build", "--quiet", "--workspace"])
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env_remove("RUSTFLAGS")
+        // No debug info (nobody debugs the copies) and no incremental caches (a rerun
+        // rebuilds only the copies whose files changed, see `sync`): the first build takes
+        // half as long (measured on 2 cores), and compiles the same code.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap();
     assert!(

@@ -2,7 +2,7 @@
 //! clap refuses, a name or file the user must change), 1 for a failed check and for work
 //! that could not be done (an unreadable workspace), each with one line on stderr.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -23,8 +23,8 @@
 //! - `test_release_task_refs` is ported with `Arc` counts in place of `weakref`.
 //!
 //! The ones for `imap`, `imap_unordered` and `starmap` are in `imap.rs` and `starmap.rs`.
-mod support;
 
+use crate::support::{PATIENCE, bounded};
 use lesson06::*;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
@@ -35,7 +35,6 @@ use std::sync::{MutexGuard, PoisonError, Weak};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 use std::time::Instant;
-use support::{PATIENCE, bounded};
 
 /// Locks a mutex, ignoring poisoning (a test's panic must not hide the next test's result).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -2,11 +2,10 @@
 //! file a reader copies is the implementation).
 
 //! `starmap`'s tests, with CPython's `test_starmap` and `test_starmap_async` ported.
-mod support;
 
+use crate::support::bounded;
 use lesson06::*;
 use std::time::Duration;
-use support::bounded;
 
 fn mul(x: i64, y: i64) -> i64 {
     x * y

@@ -11,8 +11,8 @@
 //! iterator panicked in (`exception_throwing_generator(20, 7)` with chunks of 2 yields 0..6
 //! and then the error); here the items read before the panic still run, so 0..7 come
 //! first.
-mod support;
 
+use crate::support::{PATIENCE, bounded};
 use lesson06::*;
 use std::panic;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +20,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use std::time::Instant;
-use support::{PATIENCE, bounded};
 
 fn sqr(x: i64) -> i64 {
     x * x

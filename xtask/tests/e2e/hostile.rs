@@ -4,7 +4,7 @@
 //! and `nohup`). It must return within its deadline plus 10 s, stay under
 //! 100 MB, print a report that fits a terminal, and leave nothing running.
 
-mod common;
+use crate::common;
 
 use nix::libc;
 use std::fs;
@@ -13,8 +13,9 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The exercise's deadline, in seconds.
-const DEADLINE: u64 = 5;
+/// The exercise's deadline, in seconds: the program passes every keeping limit within
+/// milliseconds of its start, so a longer deadline would prove nothing more.
+const DEADLINE: u64 = 2;
 
 fn runaway(marker: &str) -> String {
     format!(
@@ -164,7 +165,7 @@ fn a_runaway_exercise_is_judged_within_bounds() {
     );
     assert!(text.contains("Not done yet"), "{text}");
     assert!(
-        text.contains("the program must finish within 5 s"),
+        text.contains(&format!("the program must finish within {DEADLINE} s")),
         "{text}"
     );
     assert!(text.contains("more line(s)"), "{text}");
