@@ -3,7 +3,7 @@
 //! beside it under a name no earlier kept copy has, an unchanged file is left alone, and bad
 //! use or a tree that is not a clone gets one line.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

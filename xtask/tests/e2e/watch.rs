@@ -4,7 +4,7 @@
 //! `q` ending it with status 0; then, started again over the hanging program, SIGINT ending
 //! it with status 130. Each time nothing it started is left running.
 
-mod common;
+use crate::common;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
