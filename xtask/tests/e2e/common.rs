@@ -38,3 +38,39 @@ pub fn workspace(dir: &Path, examples: &[(&str, &str, &str)], extra: &[(&str, &s
         write(path, text);
     }
 }
+
+/// A living process (not a zombie): its pid, command line (arguments joined by spaces) and
+/// working directory.
+pub struct Living {
+    pub pid: i32,
+    pub cmdline: String,
+    pub cwd: PathBuf,
+}
+
+/// Every living process on the machine, from `/proc`, for the tests that require nothing
+/// left running.
+pub fn living() -> Vec<Living> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z');
+        if zombie {
+            continue;
+        }
+        let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        found.push(Living {
+            pid,
+            cmdline: String::from_utf8_lossy(&cmdline).replace('\0', " "),
+            cwd: fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default(),
+        });
+    }
+    found
+}

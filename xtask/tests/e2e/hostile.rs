@@ -44,24 +44,11 @@ fn main() {{
 
 /// The pids of the living processes whose command line holds `marker`.
 fn alive(marker: &str) -> Vec<i32> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let zombie = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z');
-        if String::from_utf8_lossy(&cmdline).contains(marker) && !zombie {
-            found.push(pid);
-        }
-    }
-    found
+    common::living()
+        .into_iter()
+        .filter(|p| p.cmdline.contains(marker))
+        .map(|p| p.pid)
+        .collect()
 }
 
 #[test]

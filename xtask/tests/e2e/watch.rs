@@ -118,26 +118,11 @@ impl Watch {
 /// cargo, rustc and the exercise, each started by xtask for this workspace.
 fn running_in(dir: &Path) -> Vec<(i32, String)> {
     let needle = dir.to_string_lossy().into_owned();
-    let mut found = Vec::new();
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let cwd = fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
-        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let zombie = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z');
-        if !zombie && (cmdline.contains(&needle) || cwd.starts_with(dir)) {
-            found.push((pid, cmdline));
-        }
-    }
-    found
+    common::living()
+        .into_iter()
+        .filter(|p| p.cmdline.contains(&needle) || p.cwd.starts_with(dir))
+        .map(|p| (p.pid, p.cmdline))
+        .collect()
 }
 
 /// Waits until the hanging exercise runs: its pid.

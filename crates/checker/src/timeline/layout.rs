@@ -309,32 +309,8 @@ pub(super) fn cut(text: &str, room: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Span;
+    use super::super::fixtures::{lane, ms};
     use super::*;
-
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
-
-    fn lane(spans: &[(u64, u64, State)]) -> Lane {
-        Lane {
-            pid: 1,
-            tid: 1,
-            name: "main".into(),
-            kind: LaneKind::Process,
-            first_seen: ms(spans[0].0),
-            last_seen: ms(spans[spans.len() - 1].1),
-            ended: true,
-            spans: spans
-                .iter()
-                .map(|&(from, to, state)| Span {
-                    from: ms(from),
-                    to: ms(to),
-                    state,
-                })
-                .collect(),
-        }
-    }
 
     #[test]
     fn a_column_shows_the_state_the_lane_spent_more_of_it_in() {

@@ -173,15 +173,17 @@ pub fn comm_name(name: &str) -> String {
     crate::output::printable(&bytes[..bytes.len().min(15)])
 }
 
+/// Hand-made lanes for the tests of this module and of the drawings.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn ms(n: u64) -> Duration {
+    pub(crate) fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
     }
 
-    fn lane(spans: &[(u64, u64, State)]) -> Lane {
+    /// A process lane of `(from ms, to ms, state)` spans.
+    pub(crate) fn lane(spans: &[(u64, u64, State)]) -> Lane {
         Lane {
             pid: 1,
             tid: 1,
@@ -200,6 +202,12 @@ mod tests {
                 .collect(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{lane, ms};
+    use super::*;
 
     #[test]
     fn a_lane_says_its_state_inside_its_life_only() {
