@@ -77,6 +77,19 @@ fn lane(name: &str, tid: i32, spans: Vec<Span>) -> Lane {
     }
 }
 
+/// The main thread: in `serial_state` while it does the serial part itself, then blocked
+/// joining the threads until `end`.
+fn main_thread(serial_state: State, serial: Duration, end: Duration) -> Lane {
+    lane(
+        "MainThread",
+        0,
+        vec![
+            span(Duration::ZERO, serial, serial_state),
+            span(serial, end, State::Blocked),
+        ],
+    )
+}
+
 fn span(from: Duration, to: Duration, state: State) -> Span {
     Span { from, to, state }
 }
@@ -96,15 +109,8 @@ fn mark(at: Duration, text: &str) -> Mark {
 fn io_bound() -> Model {
     let (serial, threaded, wait) = (ms(2020), ms(220), ms(200));
     let end = serial + threaded;
-    // The main thread sleeps through the serial waits, then is blocked joining the threads.
-    let mut lanes = vec![lane(
-        "MainThread",
-        0,
-        vec![
-            span(Duration::ZERO, serial, State::Waiting),
-            span(serial, end, State::Blocked),
-        ],
-    )];
+    // The main thread sleeps through the serial waits.
+    let mut lanes = vec![main_thread(State::Waiting, serial, end)];
     for n in 1..=10 {
         lanes.push(lane(
             &format!("Thread-{n}"),
@@ -136,14 +142,7 @@ fn cpu_bound() -> Model {
     let serial = ms((2130 + 2240) / 2);
     let threaded = ms((1850 + 2150) / 2);
     let end = serial + threaded;
-    let mut lanes = vec![lane(
-        "MainThread",
-        0,
-        vec![
-            span(Duration::ZERO, serial, State::Running),
-            span(serial, end, State::Blocked),
-        ],
-    )];
+    let mut lanes = vec![main_thread(State::Running, serial, end)];
     for (n, first) in [(1, State::Running), (2, State::Blocked)] {
         lanes.push(lane(&format!("Thread-{n}"), n, turns(serial, end, first)));
     }
@@ -206,6 +205,9 @@ mod tests {
         let t = &io.timeline;
         assert_eq!(t.lanes.len(), 11);
         assert_eq!(t.length, ms(2240));
+        // Main sleeps through the serial waits, then is blocked joining the threads.
+        assert_eq!(t.lanes[0].time_in(State::Waiting), ms(2020));
+        assert_eq!(t.lanes[0].time_in(State::Blocked), ms(220));
         for i in 1..11 {
             assert_eq!(t.together(1, i, State::Waiting), ms(200));
             assert_eq!(t.lanes[i].time_in(State::Running), Duration::ZERO);
