@@ -3,6 +3,8 @@
 //! `<binary> | <the Python original it ports> | <what to watch for>`.
 //! Lines starting with `#` and blank lines are skipped.
 
+use crate::Error;
+
 /// One lesson: its package name, its title and its examples in tour order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lesson {
@@ -26,7 +28,7 @@ pub struct Example {
 
 impl Lesson {
     /// Parses `examples.txt`; an error names the line and says what is wrong.
-    pub fn parse(package: &str, text: &str) -> Result<Lesson, String> {
+    pub fn parse(package: &str, text: &str) -> Result<Lesson, Error> {
         let mut title = None;
         let mut teaches = None;
         let mut examples: Vec<Example> = Vec::new();
@@ -38,39 +40,43 @@ impl Lesson {
             }
             if let Some(rest) = line.strip_prefix("title:") {
                 if title.replace(rest.trim().to_string()).is_some() {
-                    return Err(format!("{at}: a second `title:` line; keep one"));
+                    return Err(Error::Malformed(format!(
+                        "{at}: a second `title:` line; keep one"
+                    )));
                 }
                 continue;
             }
             if let Some(rest) = line.strip_prefix("teaches:") {
                 if teaches.replace(rest.trim().to_string()).is_some() {
-                    return Err(format!("{at}: a second `teaches:` line; keep one"));
+                    return Err(Error::Malformed(format!(
+                        "{at}: a second `teaches:` line; keep one"
+                    )));
                 }
                 continue;
             }
             let fields: Vec<&str> = line.split(" | ").map(str::trim).collect();
             let [name, origin, watch] = fields[..] else {
-                return Err(format!(
+                return Err(Error::Malformed(format!(
                     "{at}: expected `<binary> | <Python original> | <what to watch for>`, found {} field(s)",
                     fields.len()
-                ));
+                )));
             };
             let name_ok = !name.is_empty()
                 && name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !name_ok {
-                return Err(format!(
+                return Err(Error::Malformed(format!(
                     "{at}: `{name}` is not a binary name (lowercase, digits, `_`)"
-                ));
+                )));
             }
             if origin.is_empty() || watch.is_empty() {
-                return Err(format!(
+                return Err(Error::Malformed(format!(
                     "{at}: `{name}` needs both its Python original and what to watch for"
-                ));
+                )));
             }
             if examples.iter().any(|e| e.name == name) {
-                return Err(format!("{at}: `{name}` is listed twice"));
+                return Err(Error::Malformed(format!("{at}: `{name}` is listed twice")));
             }
             examples.push(Example {
                 name: name.into(),
@@ -78,11 +84,12 @@ impl Lesson {
                 watch: watch.into(),
             });
         }
-        let title = title.ok_or_else(|| format!("{package}/examples.txt: no `title:` line"))?;
+        let title = title
+            .ok_or_else(|| Error::Malformed(format!("{package}/examples.txt: no `title:` line")))?;
         let teaches = teaches.ok_or_else(|| {
-            format!(
+            Error::Malformed(format!(
                 "{package}/examples.txt: no `teaches:` line (what the lesson teaches, in a line)"
-            )
+            ))
         })?;
         Ok(Lesson {
             package: package.into(),
@@ -145,7 +152,11 @@ mod tests {
         ];
         for (text, wanted) in cases {
             let err = Lesson::parse("lesson02", text).unwrap_err();
-            assert!(err.contains(wanted), "{err:?} should contain {wanted:?}");
+            assert!(matches!(err, Error::Malformed(_)), "{err:?}");
+            assert!(
+                err.message().contains(wanted),
+                "{err:?} should contain {wanted:?}"
+            );
         }
     }
 }

@@ -6,11 +6,13 @@
 //! `cargo xtask verify` and `cargo xtask lint` read the same list through [`Lesson::parse`],
 //! so the tour, the checks and the README cannot drift apart.
 
+mod error;
 mod lesson;
 pub mod refused;
 pub mod sources;
 mod tour;
 pub mod watchdog;
 
+pub use error::Error;
 pub use lesson::{Example, Lesson};
 pub use tour::tour;

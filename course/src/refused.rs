@@ -14,6 +14,8 @@
 //! listing (it must fail with that code and message) and the fixed text (it must compile
 //! with no warning), so a toolchain that stops refusing a listing turns the tests red.
 
+use crate::Error;
+use crate::error::failed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -38,13 +40,13 @@ pub struct Listing {
 
 impl Listing {
     /// Reads and parses one listing.
-    pub fn read(path: &Path) -> Result<Listing, String> {
+    pub fn read(path: &Path) -> Result<Listing, Error> {
         let source = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            .map_err(|e| failed(format_args!("cannot read {}", path.display()), e))?;
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
-            .ok_or_else(|| format!("{} has no name", path.display()))?
+            .ok_or_else(|| Error::Malformed(format!("{} has no UTF-8 name", path.display())))?
             .to_string();
         let (mut summary, mut code, mut message, mut fixes) = (Vec::new(), None, None, Vec::new());
         for line in source.lines().map_while(|l| l.strip_prefix("//!")) {
@@ -55,16 +57,21 @@ impl Listing {
                 message = Some(rest.trim().to_string());
             } else if let Some(rest) = line.strip_prefix("fix:") {
                 fixes.push(parse_fix(rest.trim()).ok_or_else(|| {
-                    format!(
+                    Error::Malformed(format!(
                         "{}: write a fix as `old text` with `new text`",
                         path.display()
-                    )
+                    ))
                 })?);
             } else if !line.is_empty() {
                 summary.push(line);
             }
         }
-        let missing = |what: &str| format!("{}: the header has no `{what}:` line", path.display());
+        let missing = |what: &str| {
+            Error::Malformed(format!(
+                "{}: the header has no `{what}:` line",
+                path.display()
+            ))
+        };
         if fixes.is_empty() {
             return Err(missing("fix"));
         }
@@ -92,15 +99,15 @@ impl Listing {
 
     /// The listing's code with every fix applied (the header left out); an error when a
     /// fix's text is not found exactly once.
-    pub fn fixed(&self) -> Result<String, String> {
+    pub fn fixed(&self) -> Result<String, Error> {
         let mut text = self.code().to_string();
         for (old, new) in &self.fixes {
             let found = text.matches(old.as_str()).count();
             if found != 1 {
-                return Err(format!(
+                return Err(Error::Malformed(format!(
                     "{}: the fix's text `{old}` is found {found} times, not once",
                     self.path.display()
-                ));
+                )));
             }
             text = text.replacen(old.as_str(), new, 1);
         }
@@ -116,7 +123,7 @@ fn parse_fix(text: &str) -> Option<(String, String)> {
 }
 
 /// Every listing of a lesson (`<lesson dir>/refused/*.rs`), by name.
-pub fn listings(lesson_dir: &Path) -> Result<Vec<Listing>, String> {
+pub fn listings(lesson_dir: &Path) -> Result<Vec<Listing>, Error> {
     let dir = lesson_dir.join("refused");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());
@@ -137,11 +144,12 @@ pub fn compile(
     source: &str,
     scratch: &Path,
     error_format: &str,
-) -> Result<Output, String> {
+) -> Result<Output, Error> {
     std::fs::create_dir_all(scratch)
-        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+        .map_err(|e| failed(format_args!("cannot create {}", scratch.display()), e))?;
     let file = scratch.join(format!("{name}.rs"));
-    std::fs::write(&file, source).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    std::fs::write(&file, source)
+        .map_err(|e| failed(format_args!("cannot write {}", file.display()), e))?;
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     Command::new(rustc)
         .args([
@@ -161,53 +169,59 @@ pub fn compile(
         .arg(format!("{name}.rs"))
         .current_dir(scratch)
         .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))
+        .map_err(|e| failed("cannot run rustc", e))
 }
 
 /// Proves a listing both ways: the listing fails with its code and message, and its fixed
-/// text compiles with no warning. `Err` says what went wrong, with rustc's output.
-pub fn prove(listing: &Listing, scratch: &Path) -> Result<(), String> {
+/// text compiles with no warning. [`Error::Unproved`] says what went wrong, with rustc's
+/// output.
+pub fn prove(listing: &Listing, scratch: &Path) -> Result<(), Error> {
     let name = &listing.name;
     let refused = compile(name, &listing.source, &scratch.join("refused"), "short")?;
     let said = String::from_utf8_lossy(&refused.stderr);
     let expected = format!("error[{}]", listing.code);
     if refused.status.success() {
-        return Err(format!(
+        return Err(Error::Unproved(format!(
             "{name}: compiles, but must be refused with {expected}"
-        ));
+        )));
     }
     let matched = said
         .lines()
         .any(|l| l.contains(&expected) && l.contains(&listing.message));
     if !matched {
-        return Err(format!(
+        return Err(Error::Unproved(format!(
             "{name}: refused, but not with {expected} and `{}`; rustc said:\n{said}",
             listing.message
-        ));
+        )));
     }
     let fixed = listing.fixed()?;
     let accepted = compile(name, &fixed, &scratch.join("fixed"), "short")?;
     let said = String::from_utf8_lossy(&accepted.stderr);
     if !accepted.status.success() || !said.trim().is_empty() {
-        return Err(format!(
+        return Err(Error::Unproved(format!(
             "{name}: the fixed version must compile with no warning; rustc said:\n{said}"
-        ));
+        )));
     }
     Ok(())
 }
 
 /// Proves every listing of a lesson (the body of each lesson's `tests/refused.rs`); returns
-/// how many there are, or every failure.
-pub fn prove_lesson(lesson_dir: &Path, scratch: &Path) -> Result<usize, String> {
+/// how many there are, or the first error that is not a listing left unproved (a listing
+/// unreadable, rustc not started), else every listing left unproved, as one.
+pub fn prove_lesson(lesson_dir: &Path, scratch: &Path) -> Result<usize, Error> {
     let all = listings(lesson_dir)?;
-    let failures: Vec<String> = all
-        .iter()
-        .filter_map(|l| prove(l, &scratch.join(&l.name)).err())
-        .collect();
-    if failures.is_empty() {
+    let mut unproved = Vec::new();
+    for listing in &all {
+        match prove(listing, &scratch.join(&listing.name)) {
+            Ok(()) => {}
+            Err(Error::Unproved(why)) => unproved.push(why),
+            Err(other) => return Err(other),
+        }
+    }
+    if unproved.is_empty() {
         Ok(all.len())
     } else {
-        Err(failures.join("\n\n"))
+        Err(Error::Unproved(unproved.join("\n\n")))
     }
 }
 

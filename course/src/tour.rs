@@ -5,7 +5,8 @@
 //! While an example runs, Ctrl-C belongs to the example (ctrlc_graceful waits for it): the
 //! terminal sends SIGINT to both processes, and the runner's own handler ignores it.
 
-use crate::{Example, Lesson, sources};
+use crate::error::failed;
+use crate::{Error, Example, Lesson, sources};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,21 +16,17 @@ use std::time::Instant;
 /// Runs the tour of the lesson whose `examples.txt` is `list` and whose package directory
 /// is `dir`; returns the exit code: 0 when every example run exited 0, 1 when one did not
 /// or the tour could not run it (a failed build), 130 when Ctrl-C stopped one, 2 for bad
-/// use.
+/// use or a malformed file of the lesson (each error's [`Error::exit_code`]).
 pub fn tour(package: &str, list: &str, dir: &str) -> ExitCode {
-    let fail = |message: String, code: u8| {
-        eprintln!("{package}: {message}");
-        ExitCode::from(code)
+    let tour = || {
+        let lesson = Lesson::parse(package, list)?;
+        let request = request(&lesson, std::env::args_os().skip(1))?;
+        run(&lesson, Path::new(dir), request, None)
     };
-    let lesson = match Lesson::parse(package, list) {
-        Ok(lesson) => lesson,
-        Err(message) => return fail(message, 2),
-    };
-    let request = match request(&lesson, std::env::args_os().skip(1)) {
-        Ok(request) => request,
-        Err(message) => return fail(message, 2),
-    };
-    run(&lesson, Path::new(dir), request, None).unwrap_or_else(|message| fail(message, 1))
+    tour().unwrap_or_else(|error| {
+        eprintln!("{package}: {error}");
+        error.exit_code()
+    })
 }
 
 /// What the command line asked for.
@@ -51,22 +48,23 @@ enum Request<'a> {
 fn request(
     lesson: &Lesson,
     args: impl IntoIterator<Item = OsString>,
-) -> Result<Request<'_>, String> {
+) -> Result<Request<'_>, Error> {
     use lexopt::Arg;
     let mut parser = lexopt::Parser::from_args(args);
     let mut chosen = Vec::new();
     // lexopt's `next` fails only on a value left unread after an option (`--list=all`), and
     // each option below checks for one itself before the reading ends.
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+    let usage = |message: String| Err(Error::Usage(message));
+    while let Some(arg) = parser.next().map_err(|e| Error::Usage(e.to_string()))? {
         let flag = match arg {
             Arg::Value(word) => {
-                let word = word
-                    .into_string()
-                    .map_err(|bad| format!("the argument {bad:?} is not UTF-8 text"))?;
+                let word = word.into_string().map_err(|bad| {
+                    Error::Usage(format!("the argument {bad:?} is not UTF-8 text"))
+                })?;
                 if word == "exercise" {
                     return match parser.next() {
                         Ok(None) if chosen.is_empty() => Ok(Request::Exercise),
-                        _ => Err(
+                        _ => usage(
                             "`exercise` stands alone: `cargo run -p <lesson> -- exercise`".into(),
                         ),
                     };
@@ -74,7 +72,7 @@ fn request(
                 match lesson.example(&word) {
                     Some(example) => chosen.push(example),
                     None => {
-                        return Err(format!(
+                        return usage(format!(
                             "no example named `{word}`; the examples are: {} (or `-- --list`, `-- exercise`)",
                             lesson.names()
                         ));
@@ -89,7 +87,7 @@ fn request(
             "--list" => Request::List,
             "-h" | "--help" => Request::Help,
             _ => {
-                return Err(format!(
+                return usage(format!(
                     "unknown option `{flag}`; use `--list`, `exercise`, or name examples: {}",
                     lesson.names()
                 ));
@@ -97,7 +95,7 @@ fn request(
         };
         // A value written into the flag (`--list=all`, `-hx`).
         if parser.optional_value().is_some() {
-            return Err(format!("`{flag}` takes no value"));
+            return usage(format!("`{flag}` takes no value"));
         }
         return Ok(request);
     }
@@ -118,7 +116,7 @@ fn run(
     dir: &Path,
     request: Request<'_>,
     bin_dir: Option<PathBuf>,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let package = &lesson.package;
     let (examples, whole) = match request {
         Request::Help => {
@@ -149,7 +147,7 @@ fn run(
     static HANDLER: std::sync::Once = std::sync::Once::new();
     let mut handler = Ok(());
     HANDLER.call_once(|| handler = ctrlc::set_handler(|| {}));
-    handler.map_err(|e| format!("cannot watch for Ctrl-C: {e}"))?;
+    handler.map_err(|e| failed("cannot watch for Ctrl-C", e))?;
 
     if whole {
         println!("{package}: {} ({} examples)", lesson.title, examples.len());
@@ -159,7 +157,7 @@ fn run(
             println!("  {line}");
         }
     }
-    let mut failed = Vec::new();
+    let mut errored = Vec::new();
     for (index, example) in examples.iter().enumerate() {
         if whole {
             println!();
@@ -176,7 +174,7 @@ fn run(
         let started = Instant::now();
         let status = Command::new(&binaries[&example.name])
             .status()
-            .map_err(|e| format!("cannot run {}: {e}", example.name))?;
+            .map_err(|e| failed(format_args!("cannot run {}", example.name), e))?;
         if killed_by_sigint(&status) {
             println!(
                 "--- {} stopped by Ctrl-C; the tour ends here.",
@@ -186,7 +184,7 @@ fn run(
         }
         let code = status.code().unwrap_or(1);
         if code != 0 {
-            failed.push(example.name.as_str());
+            errored.push(example.name.as_str());
         }
         if whole {
             println!(
@@ -196,11 +194,11 @@ fn run(
             );
         }
     }
-    if whole || !failed.is_empty() {
+    if whole || !errored.is_empty() {
         println!();
-        println!("{}", closing_line(package, examples.len(), &failed));
+        println!("{}", closing_line(package, examples.len(), &errored));
     }
-    Ok(if failed.is_empty() {
+    Ok(if errored.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -241,7 +239,7 @@ fn list_text(lesson: &Lesson) -> String {
 
 /// The exercise's task: the `//!` header of the file the learner edits, or, for a lesson
 /// whose exercise is to think rather than to write (lesson01), its README section.
-fn exercise_text(package: &str, dir: &Path) -> Result<String, String> {
+fn exercise_text(package: &str, dir: &Path) -> Result<String, Error> {
     let file = format!("{package}/exercise.rs");
     let Ok(source) = std::fs::read_to_string(dir.join("exercise.rs")) else {
         return readme_exercise(package, dir);
@@ -261,14 +259,14 @@ fn exercise_text(package: &str, dir: &Path) -> Result<String, String> {
 }
 
 /// The README's `## Exercise...` section, up to the next section.
-fn readme_exercise(package: &str, dir: &Path) -> Result<String, String> {
+fn readme_exercise(package: &str, dir: &Path) -> Result<String, Error> {
     let readme = format!("{package}/README.md");
     let text = std::fs::read_to_string(dir.join("README.md"))
-        .map_err(|e| format!("cannot read {readme}: {e}"))?;
+        .map_err(|e| failed(format_args!("cannot read {readme}"), e))?;
     let mut lines = text.lines().skip_while(|l| !l.starts_with("## Exercise"));
-    let heading = lines
-        .next()
-        .ok_or_else(|| format!("this lesson has no exercise: neither {package}/exercise.rs nor an `## Exercise` section in {readme}"))?;
+    let heading = lines.next().ok_or_else(|| {
+        Error::Malformed(format!("this lesson has no exercise: neither {package}/exercise.rs nor an `## Exercise` section in {readme}"))
+    })?;
     let mut out = format!("{heading}\n");
     for line in lines.take_while(|l| !l.starts_with("## ")) {
         out.push_str(line);
@@ -300,11 +298,13 @@ const PROFILE: &str = env!("COURSE_PROFILE");
 /// run`); each executable is where cargo says it put it, in the `compiler-artifact` messages
 /// of `--message-format=json`, whatever the target directory, the target triple or a
 /// custom profile (built as the root profile it inherits from).
-fn build(package: &str, names: &[&str]) -> Result<HashMap<String, PathBuf>, String> {
+fn build(package: &str, names: &[&str]) -> Result<HashMap<String, PathBuf>, Error> {
     // Run directly rather than through `cargo run`: use the binaries beside us as they are.
     let Some(cargo) = std::env::var_os("CARGO") else {
-        let exe = std::env::current_exe().map_err(|e| format!("cannot find my own binary: {e}"))?;
-        let dir = exe.parent().ok_or("my binary has no directory")?;
+        let exe = std::env::current_exe().map_err(|e| failed("cannot find my own binary", e))?;
+        let dir = exe
+            .parent()
+            .ok_or_else(|| Error::Failed("my binary has no directory".into()))?;
         return Ok(beside(dir, names));
     };
     let mut command = Command::new(cargo);
@@ -325,14 +325,18 @@ fn build(package: &str, names: &[&str]) -> Result<HashMap<String, PathBuf>, Stri
     let output = command
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .map_err(|e| failed("cannot run cargo", e))?;
     if !output.status.success() {
-        return Err("building the examples failed (see cargo's messages above)".into());
+        return Err(Error::Failed(
+            "building the examples failed (see cargo's messages above)".into(),
+        ));
     }
     let mut found = executables(&String::from_utf8_lossy(&output.stdout));
     found.retain(|name, _| names.contains(&name.as_str()));
     match names.iter().find(|name| !found.contains_key(**name)) {
-        Some(missing) => Err(format!("cargo built no executable named {missing}")),
+        Some(missing) => Err(Error::Failed(format!(
+            "cargo built no executable named {missing}"
+        ))),
         None => Ok(found),
     }
 }
@@ -452,18 +456,26 @@ mod tests {
             request(&lesson, args(&["exercise"])).unwrap(),
             Request::Exercise
         );
-        let err = request(&lesson, args(&["exercise", "first"])).unwrap_err();
+        let err = request(&lesson, args(&["exercise", "first"]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("stands alone"), "{err}");
-        let err = request(&lesson, args(&["first", "exercise"])).unwrap_err();
+        let err = request(&lesson, args(&["first", "exercise"]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("stands alone"), "{err}");
         let err = request(&lesson, args(&["third"])).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{err:?}");
+        let err = err.to_string();
         assert!(err.starts_with("no example named `third`"), "{err}");
         assert!(err.contains("first, second"), "{err}");
-        let err = request(&lesson, args(&["--fast"])).unwrap_err();
+        let err = request(&lesson, args(&["--fast"])).unwrap_err().to_string();
         assert!(err.starts_with("unknown option `--fast`"), "{err}");
-        let err = request(&lesson, args(&["--list=all"])).unwrap_err();
+        let err = request(&lesson, args(&["--list=all"]))
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "`--list` takes no value");
-        let err = request(&lesson, args(&["-hx"])).unwrap_err();
+        let err = request(&lesson, args(&["-hx"])).unwrap_err().to_string();
         assert_eq!(err, "`-h` takes no value");
         for help in ["-h", "--help"] {
             assert_eq!(request(&lesson, args(&[help])).unwrap(), Request::Help);
@@ -474,12 +486,16 @@ mod tests {
             Request::List
         );
         // After `--`, a flag is a word: here, no example's name.
-        let err = request(&lesson, args(&["--", "--list"])).unwrap_err();
+        let err = request(&lesson, args(&["--", "--list"]))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("no example named `--list`"), "{err}");
-        let err = request(&lesson, args(&["-x"])).unwrap_err();
+        let err = request(&lesson, args(&["-x"])).unwrap_err().to_string();
         assert!(err.starts_with("unknown option `-x`"), "{err}");
         use std::os::unix::ffi::OsStringExt;
-        let err = request(&lesson, vec![OsString::from_vec(vec![0xff])]).unwrap_err();
+        let err = request(&lesson, vec![OsString::from_vec(vec![0xff])])
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "the argument \"\\xFF\" is not UTF-8 text");
     }
 
@@ -563,6 +579,8 @@ mod tests {
         );
         assert!(!text.contains("fn main"), "{text}");
         let missing = exercise_text("lesson99", Path::new("/nonexistent")).unwrap_err();
+        assert!(matches!(missing, Error::Failed(_)), "{missing:?}");
+        let missing = missing.to_string();
         assert!(missing.contains("lesson99/README.md"), "{missing}");
     }
 
@@ -577,6 +595,8 @@ mod tests {
         let text = exercise_text("lesson99", &dir).unwrap();
         std::fs::write(dir.join("README.md"), "# L\n").unwrap();
         let none = exercise_text("lesson99", &dir).unwrap_err();
+        assert!(matches!(none, Error::Malformed(_)), "{none:?}");
+        let none = none.to_string();
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(
             text.starts_with("## Exercise: think\n\nWhere would threads help?\n"),

@@ -49,10 +49,28 @@ impl Target {
     }
 }
 
+/// Why cargo's metadata could not be read: not JSON, or a field missing that cargo
+/// documents.
+#[derive(Debug)]
+pub enum MetadataError {
+    Json(serde_json::Error),
+    /// The field, and what it should hold (`list`, `text`).
+    Missing(String, &'static str),
+}
+
+impl std::fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MetadataError::Json(e) => write!(f, "not JSON: {e}"),
+            MetadataError::Missing(key, what) => write!(f, "no `{key}` {what}"),
+        }
+    }
+}
+
 impl Metadata {
     /// Reads cargo's output; `Err` says which field was not as cargo documents it.
-    pub fn parse(json: &str) -> Result<Metadata, String> {
-        let value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn parse(json: &str) -> Result<Metadata, MetadataError> {
+        let value: Value = serde_json::from_str(json).map_err(MetadataError::Json)?;
         let members: Vec<&str> = array(&value, "workspace_members")?
             .iter()
             .filter_map(Value::as_str)
@@ -183,19 +201,19 @@ impl Message {
     }
 }
 
-fn array<'a>(value: &'a Value, key: &str) -> Result<&'a Vec<Value>, String> {
+fn array<'a>(value: &'a Value, key: &str) -> Result<&'a Vec<Value>, MetadataError> {
     value
         .get(key)
         .and_then(Value::as_array)
-        .ok_or_else(|| format!("no `{key}` list"))
+        .ok_or_else(|| MetadataError::Missing(key.into(), "list"))
 }
 
-fn string(value: &Value, key: &str) -> Result<String, String> {
+fn string(value: &Value, key: &str) -> Result<String, MetadataError> {
     value
         .get(key)
         .and_then(Value::as_str)
         .map(String::from)
-        .ok_or_else(|| format!("no `{key}` text"))
+        .ok_or_else(|| MetadataError::Missing(key.into(), "text"))
 }
 
 #[cfg(test)]
@@ -227,9 +245,12 @@ mod tests {
             Path::new("lesson04/src/bin/semaphore.rs")
         );
         assert_eq!(
-            Metadata::parse(r#"{"packages":[]}"#).unwrap_err(),
+            Metadata::parse(r#"{"packages":[]}"#)
+                .unwrap_err()
+                .to_string(),
             "no `workspace_members` list"
         );
+        assert!(matches!(Metadata::parse("{"), Err(MetadataError::Json(_))));
     }
 
     #[test]

@@ -52,6 +52,16 @@ impl From<ParseError> for Error {
     }
 }
 
+/// A lesson's files are the user's to change when malformed; the rest is work not done.
+impl From<course::Error> for Error {
+    fn from(error: course::Error) -> Error {
+        match error {
+            course::Error::Usage(m) | course::Error::Malformed(m) => Error::Usage(m),
+            course::Error::Failed(m) | course::Error::Unproved(m) => Error::Failed(m),
+        }
+    }
+}
+
 /// What the system refused is work that could not be done.
 impl From<SystemError> for Error {
     fn from(error: SystemError) -> Error {
@@ -87,6 +97,16 @@ mod tests {
         assert_eq!(
             Error::from(SystemError::new("cannot make a pipe: busy")),
             Error::failed("cannot make a pipe: busy")
+        );
+        assert_eq!(
+            Error::from(course::Error::Malformed(
+                "lesson04/examples.txt:3: bad".into()
+            )),
+            Error::usage("lesson04/examples.txt:3: bad")
+        );
+        assert_eq!(
+            Error::from(course::Error::Failed("cannot run rustc: gone".into())),
+            Error::failed("cannot run rustc: gone")
         );
         let refused: Result<(), &str> = Err("denied");
         assert_eq!(

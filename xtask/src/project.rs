@@ -213,7 +213,7 @@ fn read_lessons(root: &Path) -> Result<Vec<Lesson>, Error> {
             let path = root.join(package).join("examples.txt");
             let text = std::fs::read_to_string(&path)
                 .or_failed(|| format!("cannot read {}", path.display()))?;
-            Lesson::parse(package, &text).map_err(Error::Usage)
+            Lesson::parse(package, &text).map_err(Error::from)
         })
         .collect()
 }

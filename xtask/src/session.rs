@@ -5,8 +5,9 @@ use crate::cargo_json::{Diagnostic, Message};
 use crate::error::{Error, OrFailed};
 use crate::project::{self, Project};
 use checker::SystemError;
+use checker::output::{Line, Stream};
 use checker::report::{self, Mark};
-use checker::run::{self, Outcome, StoppedBy, interrupt};
+use checker::run::{self, Outcome, Progress, StoppedBy, interrupt};
 use checker::spec::{self, RunSpec, Spec};
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
@@ -296,9 +297,15 @@ pub struct Task<T> {
 }
 
 /// What happened to one task, in the order it happened, on the thread that called
-/// [`Session::run`].
+/// [`Session::run`]: `Started`, then its `Line`s, then one of the last four (a task that never
+/// started has only `NotStarted`, and one that could not start only `Failed`). The events of
+/// tasks running side by side interleave.
 #[derive(Debug)]
-pub enum Event<T> {
+pub enum Event<'t, T> {
+    /// A worker started the task's program.
+    Started(&'t T),
+    /// The task's program wrote a line that its run keeps (see `checker::run::Progress`).
+    Line(&'t T, Stream, Line),
     /// The program ran to its end (or its deadline): its outcome, to be judged.
     Finished(T, Outcome),
     /// The program was killed when the session was interrupted.
@@ -307,6 +314,17 @@ pub enum Event<T> {
     Failed(T, SystemError),
     /// The session was interrupted before a worker took the task.
     NotStarted(T),
+}
+
+/// What a worker sends: an event of the task at this index of the list given to
+/// [`Session::run`], which keeps the tasks' data on its own thread.
+enum Report {
+    Started(usize),
+    Line(usize, Stream, Line),
+    Finished(usize, Outcome),
+    CutShort(usize, Outcome),
+    Failed(usize, SystemError),
+    NotStarted(usize),
 }
 
 /// One command's running of programs: Ctrl-C and SIGTERM raise a flag that every run
@@ -374,26 +392,34 @@ impl<'p> Session<'p> {
 
     /// Runs the tasks on `workers` threads, in `dir`, handing each [`Event`] to `each` on
     /// this thread as it comes. Tasks with the longest deadlines start first: they are the
-    /// slow ones, and one started last would keep the others' workers idle while it runs. When the session is interrupted the running programs are
-    /// killed (each reported as [`Event::CutShort`]) and the rest as [`Event::NotStarted`].
-    /// Returns how many tasks were lost to a panic in a worker (they report nothing).
-    pub fn run<T: Send + 'static>(
+    /// slow ones, and one started last would keep the others' workers idle while it runs.
+    /// When the session is interrupted the running programs are killed (each reported as
+    /// [`Event::CutShort`]) and the rest as [`Event::NotStarted`]. Returns how many tasks
+    /// were lost to a panic in a worker (they report no end).
+    pub fn run<T>(
         &self,
         tasks: Vec<Task<T>>,
         workers: usize,
         dir: &Path,
-        mut each: impl FnMut(Event<T>),
+        mut each: impl FnMut(Event<'_, T>),
     ) -> usize {
-        let mut tasks = tasks;
-        tasks.sort_by_key(|task| std::cmp::Reverse(task.plan.deadline));
         let count = tasks.len();
-        let queue = Arc::new(Mutex::new(tasks.into_iter()));
-        let (events, received) = mpsc::channel::<Event<T>>();
+        // The workers take the programs and plans; the data stays here, lent to `Started`
+        // and `Line` and handed over with the task's last event.
+        let mut data = Vec::with_capacity(count);
+        let mut runs = Vec::with_capacity(count);
+        for (index, task) in tasks.into_iter().enumerate() {
+            data.push(Some(task.data));
+            runs.push((index, task.program, task.plan));
+        }
+        runs.sort_by_key(|(_, _, plan)| std::cmp::Reverse(plan.deadline));
+        let queue = Arc::new(Mutex::new(runs.into_iter()));
+        let (reports, received) = mpsc::channel::<Report>();
         let stop = self.stop;
         let record = self.record;
         for _ in 0..workers.clamp(1, count.max(1)) {
             let queue = Arc::clone(&queue);
-            let events = events.clone();
+            let reports = reports.clone();
             let dir: PathBuf = dir.into();
             thread::spawn(move || {
                 loop {
@@ -401,37 +427,60 @@ impl<'p> Session<'p> {
                         .lock()
                         .expect("the task queue is never poisoned")
                         .next();
-                    let Some(task) = next else { break };
-                    let event = if stop.load(Ordering::SeqCst) {
-                        Event::NotStarted(task.data)
+                    let Some((index, program, plan)) = next else {
+                        break;
+                    };
+                    let last = if stop.load(Ordering::SeqCst) {
+                        Report::NotStarted(index)
                     } else {
-                        let ran = if record {
-                            run::run_recorded(&task.program, &dir, &task.plan, stop)
-                                .map(|recorded| recorded.outcome)
-                        } else {
-                            run::run(&task.program, &dir, &task.plan, stop)
+                        // The session's thread may have stopped listening (its `each`
+                        // panicked): what the run tells it then is dropped.
+                        let mut tell = |progress: Progress<'_>| {
+                            let _ = reports.send(match progress {
+                                Progress::Started { .. } => Report::Started(index),
+                                Progress::Line(stream, line) => {
+                                    Report::Line(index, stream, line.clone())
+                                }
+                            });
                         };
-                        match ran {
+                        match run::run_watched(&program, &dir, &plan, stop, record, &mut tell) {
                             Ok(outcome) if outcome.stopped_by == StoppedBy::Interrupt => {
-                                Event::CutShort(task.data, outcome)
+                                Report::CutShort(index, outcome)
                             }
-                            Ok(outcome) => Event::Finished(task.data, outcome),
-                            Err(why) => Event::Failed(task.data, why),
+                            Ok(outcome) => Report::Finished(index, outcome),
+                            Err(why) => Report::Failed(index, why),
                         }
                     };
-                    if events.send(event).is_err() {
+                    if reports.send(last).is_err() {
                         break;
                     }
                 }
             });
         }
-        drop(events);
-        let mut reported = 0;
-        for event in received.iter() {
-            reported += 1;
+        drop(reports);
+        let mut ended = 0;
+        for report in received.iter() {
+            let mut take = |index: usize| {
+                ended += 1;
+                data[index].take().expect("a task ends once")
+            };
+            let event = match report {
+                Report::Started(index) => {
+                    Event::Started(data[index].as_ref().expect("a task starts before it ends"))
+                }
+                Report::Line(index, stream, line) => Event::Line(
+                    data[index].as_ref().expect("a task writes before it ends"),
+                    stream,
+                    line,
+                ),
+                Report::Finished(index, outcome) => Event::Finished(take(index), outcome),
+                Report::CutShort(index, outcome) => Event::CutShort(take(index), outcome),
+                Report::Failed(index, why) => Event::Failed(take(index), why),
+                Report::NotStarted(index) => Event::NotStarted(take(index)),
+            };
             each(event);
         }
-        count - reported
+        count - ended
     }
 }
 
@@ -575,6 +624,7 @@ pub(crate) mod tests {
             let mut timelines = Vec::new();
             session.run(tasks, 1, &dir, |event| match event {
                 Event::Finished(_, outcome) => timelines.push(outcome.timeline),
+                Event::Started(_) | Event::Line(..) => {}
                 other => panic!("{other:?}"),
             });
             timelines
@@ -604,12 +654,64 @@ pub(crate) mod tests {
             when: spec::SignalWhen::At(f64::MAX),
         });
         let mut events = Vec::new();
-        let lost = session.run(vec![lost], 1, session.root(), |e| {
-            events.push(format!("{e:?}"))
+        let lost = session.run(vec![lost], 1, session.root(), |event| {
+            events.push(match event {
+                Event::Started(job) => format!("started {}", job.name),
+                other => format!("{other:?}"),
+            })
         });
         std::fs::remove_dir_all(session.root()).unwrap();
         assert_eq!(lost, 1);
-        assert!(events.is_empty(), "{events:?}");
+        // It started, then its worker panicked: no end is reported.
+        assert_eq!(events, ["started lost"]);
+    }
+
+    /// Each task's events come in its order (started, its lines, its end) with the task's
+    /// own data, while two tasks run side by side: the first waits for a file the second
+    /// makes, so it ends only once the second has run.
+    #[test]
+    fn each_task_reports_its_start_its_lines_then_its_end() {
+        let (session, _) = session("events");
+        let dir = session.root().to_path_buf();
+        let tasks = vec![
+            task(
+                &dir,
+                "waits",
+                "echo waiting; until [ -e made ]; do sleep 0.01; done; echo seen",
+                "[stdout]\nwaiting\nseen\n",
+            ),
+            task(&dir, "makes", "touch made; echo made", "[stdout]\nmade\n"),
+        ];
+        let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let lost = session.run(tasks, 2, &dir, |event| {
+            let (name, what) = match event {
+                Event::Started(job) => (job.name.clone(), "started".to_string()),
+                Event::Line(job, stream, line) => {
+                    (job.name.clone(), format!("{stream:?} {}", line.text))
+                }
+                Event::Finished(job, outcome) => (
+                    job.name,
+                    format!("finished, {} line(s)", outcome.stdout.len()),
+                ),
+                other => panic!("{other:?}"),
+            };
+            seen.entry(name).or_default().push(what);
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(lost, 0);
+        assert_eq!(
+            seen["waits"],
+            [
+                "started",
+                "Stdout waiting",
+                "Stdout seen",
+                "finished, 2 line(s)"
+            ]
+        );
+        assert_eq!(
+            seen["makes"],
+            ["started", "Stdout made", "finished, 1 line(s)"]
+        );
     }
 
     #[test]
@@ -636,6 +738,7 @@ pub(crate) mod tests {
             }
             Event::NotStarted(job) => not_started.push(job.name),
             Event::Finished(..) | Event::Failed(..) => others += 1,
+            Event::Started(_) | Event::Line(..) => {}
         });
         raiser.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();

@@ -8,6 +8,7 @@ use crate::html::Page;
 use crate::search::Index;
 use course::Lesson;
 use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -37,6 +38,61 @@ pub struct Checked {
     pub problems: Vec<String>,
 }
 
+/// Why the pages could not be checked at all.
+#[derive(Debug)]
+pub enum CheckError {
+    /// No Chromium on the `PATH`.
+    NoBrowser,
+    /// The directory for the browsers' profiles could not be made.
+    Profiles(std::io::Error),
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckError::NoBrowser => f.write_str(
+                "Chromium is not installed; install it with `apt-get update && apt-get install -y chromium`",
+            ),
+            CheckError::Profiles(e) => {
+                write!(f, "cannot create a directory for Chromium's profiles: {e}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}
+
+/// Why one page could not be read from the browser: a problem of that page.
+#[derive(Debug)]
+enum PageError {
+    /// The browser could not be started.
+    Start(&'static str, std::io::Error),
+    /// The browser could not be waited for.
+    Wait(&'static str, std::io::Error),
+    /// The page did not load within [`PAGE_DEADLINE`].
+    Deadline,
+    /// The thread reading the browser's output panicked.
+    Reader,
+    /// The browser printed no DOM.
+    Empty,
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::Start(browser, e) => write!(f, "cannot start {browser}: {e}"),
+            PageError::Wait(browser, e) => write!(f, "cannot wait for {browser}: {e}"),
+            PageError::Deadline => write!(
+                f,
+                "the page did not load within {} s",
+                PAGE_DEADLINE.as_secs()
+            ),
+            PageError::Reader => f.write_str("the DOM reader panicked"),
+            PageError::Empty => f.write_str("the browser returned an empty page"),
+        }
+    }
+}
+
 /// Opens each of `pages` (markdown paths, `lesson04/semaphore.md`) of the book built in
 /// `html`, and checks it; the pages of `lessons`' examples must show their source, output and
 /// run's timeline, and those of `cpython` CPython's timeline too.
@@ -45,7 +101,7 @@ pub fn check(
     pages: &[String],
     lessons: &[Lesson],
     cpython: &[String],
-) -> Result<Checked, String> {
+) -> Result<Checked, CheckError> {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|name| {
@@ -54,14 +110,12 @@ pub fn check(
                 .output()
                 .is_ok_and(|o| o.status.success())
         })
-        .ok_or(
-            "Chromium is not installed; install it with `apt-get update && apt-get install -y chromium`",
-        )?;
+        .ok_or(CheckError::NoBrowser)?;
     // Each browser's profile, in a directory removed when this returns, or unwinds.
     let profiles = tempfile::Builder::new()
         .prefix("xtask-chromium-")
         .tempdir()
-        .map_err(|e| format!("cannot create a directory for Chromium's profiles: {e}"))?;
+        .map_err(CheckError::Profiles)?;
     let queue = Mutex::new(pages.iter());
     let found = Mutex::new(Vec::new());
     thread::scope(|s| {
@@ -90,7 +144,7 @@ pub fn check(
     }
     match Index::read(html) {
         Ok(index) => problems.extend(unindexed(&index, &loaded)),
-        Err(why) => problems.push(why),
+        Err(why) => problems.push(why.to_string()),
     }
     problems.sort();
     Ok(Checked { browser, problems })
@@ -120,7 +174,13 @@ struct Seen {
     title: Option<Option<String>>,
 }
 
-fn check_page(browser: &str, profile: &Path, html: &Path, page: &str, wanted: &Wanted) -> Seen {
+fn check_page(
+    browser: &'static str,
+    profile: &Path,
+    html: &Path,
+    page: &str,
+    wanted: &Wanted,
+) -> Seen {
     let file = html.join(html_of(page));
     if !file.is_file() {
         return Seen {
@@ -247,7 +307,7 @@ fn unindexed(index: &Index, loaded: &[(&str, Option<String>)]) -> Vec<String> {
 }
 
 /// Loads the page in headless Chromium and returns the DOM it built, serialized.
-fn dump_dom(browser: &str, profile: &Path, file: &Path) -> Result<String, String> {
+fn dump_dom(browser: &'static str, profile: &Path, file: &Path) -> Result<String, PageError> {
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -266,7 +326,7 @@ fn dump_dom(browser: &str, profile: &Path, file: &Path) -> Result<String, String
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot start {browser}: {e}"))?;
+        .map_err(|e| PageError::Start(browser, e))?;
     let mut stdout = child.stdout.take().expect("piped");
     let reader = thread::spawn(move || {
         let mut dom = String::new();
@@ -280,18 +340,15 @@ fn dump_dom(browser: &str, profile: &Path, file: &Path) -> Result<String, String
             Ok(None) if started.elapsed() > PAGE_DEADLINE => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "the page did not load within {} s",
-                    PAGE_DEADLINE.as_secs()
-                ));
+                return Err(PageError::Deadline);
             }
             Ok(None) => thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("cannot wait for {browser}: {e}")),
+            Err(e) => return Err(PageError::Wait(browser, e)),
         }
     }
-    let dom = reader.join().map_err(|_| "the DOM reader panicked")?;
+    let dom = reader.join().map_err(|_| PageError::Reader)?;
     if dom.trim().is_empty() {
-        return Err("the browser returned an empty page".into());
+        return Err(PageError::Empty);
     }
     Ok(dom)
 }

@@ -29,11 +29,40 @@ pub struct Index {
 const JS_START: &str = "window.search = Object.assign(window.search, JSON.parse('";
 const JS_END: &str = "'));";
 
+/// Why a book's search index could not be read.
+#[derive(Debug)]
+pub enum IndexError {
+    /// A directory or file could not be read: which, and why.
+    Read(PathBuf, std::io::Error),
+    /// The book has no `searchindex*.js`.
+    Missing,
+    /// The file is not an index as mdBook writes it: which, and what is wrong.
+    Malformed(PathBuf, String),
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexError::Read(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            IndexError::Missing => f.write_str("the search index (searchindex*.js) is missing"),
+            IndexError::Malformed(file, why) => {
+                write!(
+                    f,
+                    "the search index {} cannot be read: {why}",
+                    file.display()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
+
 impl Index {
     /// The index in the book's HTML directory `html`.
-    pub fn read(html: &Path) -> Result<Index, String> {
+    pub fn read(html: &Path) -> Result<Index, IndexError> {
         let file = std::fs::read_dir(html)
-            .map_err(|e| format!("cannot read {}: {e}", html.display()))?
+            .map_err(|e| IndexError::Read(html.into(), e))?
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
@@ -42,11 +71,9 @@ impl Index {
                     .is_some_and(|n| n.starts_with("searchindex") && n.ends_with(".js"))
             })
             .min()
-            .ok_or("the search index (searchindex*.js) is missing")?;
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read the search index {}: {e}", file.display()))?;
-        let docs = docs_of(&text)
-            .map_err(|why| format!("the search index {} cannot be read: {why}", file.display()))?;
+            .ok_or(IndexError::Missing)?;
+        let text = std::fs::read_to_string(&file).map_err(|e| IndexError::Read(file.clone(), e))?;
+        let docs = docs_of(&text).map_err(|why| IndexError::Malformed(file.clone(), why))?;
         Ok(Index { file, docs })
     }
 
@@ -156,7 +183,8 @@ mod tests {
     fn the_index_file_must_be_there() {
         let html = tempfile::tempdir().unwrap();
         let missing = Index::read(html.path()).unwrap_err();
-        assert!(missing.contains("is missing"), "{missing}");
+        assert!(matches!(missing, IndexError::Missing), "{missing:?}");
+        assert!(missing.to_string().contains("is missing"), "{missing}");
         std::fs::write(
             html.path().join("searchindex-ab12.js"),
             script(r#"{"doc_urls":[],"index":{"documentStore":{"docs":{}}}}"#),

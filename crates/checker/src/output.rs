@@ -17,6 +17,13 @@ pub struct Line {
     pub at: Duration,
 }
 
+/// Which stream a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// A value captured by a named placeholder (`{float:sleep}`): its name, its text, and the
 /// time of the line it came from.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 
 use crate::judge::Failure;
 use crate::judge::matcher::{self, Alignment, Row};
-use crate::output::{self, Line};
+use crate::output::{self, Line, Stream};
 use crate::run::Outcome;
 use crate::spec::{Item, Spec};
 use std::time::Duration;
@@ -76,6 +76,51 @@ pub fn streams(spec: &Spec, outcome: &Outcome) -> String {
         }
     }
     out
+}
+
+/// How many of a program's lines [`Echo`] shows while it runs: a screenful, whatever it prints.
+pub const ECHOED_LINES: usize = 20;
+
+/// A program's lines shown while it runs, as `cargo run` would show them but bounded: the
+/// first [`ECHOED_LINES`] as a diff shows a line (its time, then its text cut to the width),
+/// stderr's marked `!`; the rest counted, for [`Echo::end`].
+#[derive(Debug, Default)]
+pub struct Echo {
+    shown: usize,
+    unshown: usize,
+}
+
+impl Echo {
+    /// The line as shown, or `None` once [`ECHOED_LINES`] have been.
+    pub fn line(&mut self, stream: Stream, line: &Line) -> Option<String> {
+        if self.shown == ECHOED_LINES {
+            self.unshown += 1;
+            return None;
+        }
+        self.shown += 1;
+        let sign = match stream {
+            Stream::Stdout => ' ',
+            Stream::Stderr => '!',
+        };
+        let width = output::quote_width()
+            .saturating_sub(DIFF_ROW_PREFIX)
+            .max(20);
+        Some(format!(
+            "        {:6.2}s {sign} {}\n",
+            line.at.as_secs_f64(),
+            output::shorten(&line.text, width)
+        ))
+    }
+
+    /// How many lines were not shown, when some were not.
+    pub fn end(&self) -> Option<String> {
+        (self.unshown > 0).then(|| {
+            format!(
+                "        ... {} more line(s), not shown here\n",
+                output::grouped(self.unshown as u64)
+            )
+        })
+    }
 }
 
 /// How many diff rows a failure shows, a screenful: a run of thousands of lines shows the
@@ -175,6 +220,42 @@ mod tests {
 
     fn items(text: &str) -> Vec<Item> {
         spec::stdout_items(text)
+    }
+
+    #[test]
+    fn an_echo_shows_a_screenful_of_lines_and_counts_the_rest() {
+        let line = |text: &str, ms| Line {
+            text: text.into(),
+            at: Duration::from_millis(ms),
+        };
+        let mut echo = Echo::default();
+        assert_eq!(
+            echo.line(Stream::Stdout, &line("hello", 1250)).as_deref(),
+            Some("          1.25s   hello\n")
+        );
+        assert_eq!(
+            echo.line(Stream::Stderr, &line("oops", 0)).as_deref(),
+            Some("          0.00s ! oops\n")
+        );
+        // A long line is cut to the width (200 columns off a terminal, at most a terminal's).
+        let long = echo
+            .line(Stream::Stdout, &line(&"x".repeat(5000), 0))
+            .unwrap();
+        assert!(long.chars().count() <= 201, "{}", long.len());
+        assert_eq!(echo.end(), None, "nothing left out yet");
+        for n in 3..ECHOED_LINES {
+            assert!(
+                echo.line(Stream::Stdout, &line(&n.to_string(), 0))
+                    .is_some()
+            );
+        }
+        for n in 0..1234 {
+            assert_eq!(echo.line(Stream::Stdout, &line(&n.to_string(), 0)), None);
+        }
+        assert_eq!(
+            echo.end().as_deref(),
+            Some("        ... 1,234 more line(s), not shown here\n")
+        );
     }
 
     #[test]

@@ -17,8 +17,8 @@ pub fn check(
 ) -> Result<Status, Error> {
     let started = Instant::now();
     // Its errors are all the browser's: none installed, one that would not start or answer.
-    let checked =
-        booktools::browser::check(html, pages, lessons, cpython).map_err(Error::Failed)?;
+    let checked = booktools::browser::check(html, pages, lessons, cpython)
+        .map_err(|e| Error::failed(e.to_string()))?;
     for problem in &checked.problems {
         println!("  {problem}");
     }

@@ -211,7 +211,7 @@ fn run_batch(
         Event::Failed(index, why) => {
             problem = Some(format!("cannot run {}: {why}", jobs[index].name));
         }
-        Event::CutShort(..) | Event::NotStarted(_) => {}
+        Event::Started(_) | Event::Line(..) | Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     if session.interrupted() {
         return Ok(false);
@@ -468,8 +468,7 @@ impl<'a> Writer<'a> {
             let package = &lesson.package;
             // The listings are the lessons' own files, which `cargo test -p lessonNN` checks;
             // one the book cannot read or compile is work it could not do.
-            let mut listings =
-                refused::listings(&self.root().join(package)).map_err(Error::Failed)?;
+            let mut listings = refused::listings(&self.root().join(package))?;
             // In the order the lesson's README names them, which is the order it teaches them.
             let readme = self.read(&format!("{package}/README.md"))?;
             listings.sort_by_key(|l| {
@@ -489,8 +488,7 @@ impl<'a> Writer<'a> {
                 let name = &listing.name;
                 let dir = scratch.join(package).join(name);
                 let refused =
-                    refused::compile(name, &listing.source, &dir.join("refused"), "human")
-                        .map_err(Error::Failed)?;
+                    refused::compile(name, &listing.source, &dir.join("refused"), "human")?;
                 let said = if refused.status.success() {
                     format!(
                         "(nothing: this rustc compiles the listing, which `cargo test -p {package}` reports as a failure)\n"
@@ -502,9 +500,8 @@ impl<'a> Writer<'a> {
                         + "\n"
                 };
                 // A fix that does not apply is the listing's to mend.
-                let fixed = listing.fixed().map_err(Error::Usage)?;
-                let accepted = refused::compile(name, &fixed, &dir.join("fixed"), "human")
-                    .map_err(Error::Failed)?;
+                let fixed = listing.fixed()?;
+                let accepted = refused::compile(name, &fixed, &dir.join("fixed"), "human")?;
                 let fixed_verdict = if accepted.status.success() && accepted.stderr.is_empty() {
                     "With the fix, it compiles, with no warning.".to_string()
                 } else {

@@ -158,7 +158,7 @@ pub fn run(
         }
         lost += session.run(tasks, workers, &scratch.root, |event| {
             let (case, verdict) = match event {
-                Event::NotStarted(_) => return,
+                Event::Started(_) | Event::Line(..) | Event::NotStarted(_) => return,
                 Event::Finished(case, outcome) => {
                     let verdict = judge(&case, &outcome);
                     (case, verdict)

@@ -13,9 +13,10 @@ use crate::project::{self, Project};
 use crate::session::{Bin, Built, Event, Session, Status, Tally, Task};
 use checker::judge::{self as verdict, Failure, Reason};
 use checker::output;
-use checker::report::{self, Mark};
+use checker::report::{self, Echo, Mark};
 use checker::run::Outcome;
 use checker::spec::{self, Spec};
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -229,7 +230,7 @@ pub fn progress(project: &Project) -> Result<Status, Error> {
                 states[index] = if done { "done" } else { "not yet" };
             }
             Event::Failed(index, _) => states[index] = "not yet",
-            Event::CutShort(..) | Event::NotStarted(_) => {}
+            Event::Started(_) | Event::Line(..) | Event::CutShort(..) | Event::NotStarted(_) => {}
         },
     );
     if session.interrupted() {
@@ -288,8 +289,25 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
         data: (),
     };
     let mut judged = Ok(Judged::Interrupted);
+    // Its lines are shown as they come, a screenful at most, so a slow run is seen working.
+    let mut echo = Echo::default();
+    let show = |text: &str| {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    };
     session.run(vec![task], 1, root, |event| match event {
+        Event::Started(()) => show(&format!(
+            "Running {}; its output as it comes (`!`: stderr):\n",
+            exercise.source()
+        )),
+        Event::Line((), stream, line) => {
+            if let Some(text) = echo.line(stream, &line) {
+                show(&text);
+            }
+        }
         Event::Finished((), outcome) => {
+            show(&echo.end().unwrap_or_default());
             let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
             judged = Ok(Judged::Ran(failures, Box::new(outcome)));
         }
@@ -460,6 +478,7 @@ pub fn verify_exercises(
     let mut tally = Tally::default();
     let lost = session.run(tasks, workers, root, |event| {
         let ((index, which), mark, elapsed, details) = match event {
+            Event::Started(_) | Event::Line(..) => return,
             Event::NotStarted(_) => {
                 tally.not_started += 1;
                 return;

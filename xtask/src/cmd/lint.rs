@@ -222,7 +222,7 @@ fn teaching_problems(root: &Path, package: &str) -> Vec<String> {
                     }
                 }
             }
-            Err(e) => found.push(e),
+            Err(e) => found.push(e.to_string()),
         }
     }
     found

@@ -98,7 +98,7 @@ pub fn timeline(project: &Project, subject: &Subject) -> Result<Status, Error> {
     session.run(vec![task], 1, project.root(), |event| match event {
         Event::Finished((), outcome) => ran = Some(Ok(outcome)),
         Event::Failed((), why) => ran = Some(Err(why.into())),
-        Event::CutShort(..) | Event::NotStarted(_) => {}
+        Event::Started(_) | Event::Line(..) | Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     let outcome = match ran {
         Some(ran) => ran?,

@@ -78,6 +78,7 @@ fn run(session: &Session, tasks: Vec<Task<Job>>, workers: usize, dir: &Path) -> 
     let mut tally = Tally::default();
     let lost = session.run(tasks, workers, dir, |event| {
         let (job, mark, elapsed, details) = match event {
+            Event::Started(_) | Event::Line(..) => return,
             Event::NotStarted(_) => {
                 tally.not_started += 1;
                 return;

@@ -19,10 +19,10 @@
 pub mod interrupt;
 
 use crate::SystemError;
-use crate::output::{self, Cut, Line};
+use crate::output::{self, Cut, Line, Stream};
 use crate::spec::{RunSpec, SignalWhen};
 use crate::timeline::Timeline;
-use crate::timeline::sample::{self, Recording, Sampler, Sampling};
+use crate::timeline::sample::{self, Sampler, Sampling};
 use nix::libc;
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, killpg, sigprocmask};
 use nix::unistd::Pid;
@@ -92,10 +92,14 @@ enum Event {
     Gone,
 }
 
-#[derive(Clone, Copy)]
-enum Stream {
-    Out,
-    Err,
+/// What a run tells whoever watches it ([`run_watched`]), as it happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress<'a> {
+    /// The program started; its pid, which is also its process group's.
+    Started { pid: i32 },
+    /// It wrote a line that the run keeps (printable, cut to [`crate::output`]'s bounds);
+    /// the lines past those bounds are counted in the outcome, not reported.
+    Line(Stream, &'a Line),
 }
 
 /// Makes this process the reaper of its descendants' orphans (Linux). The runner needs it no
@@ -117,22 +121,38 @@ pub fn run(
     plan: &RunSpec,
     stop: &AtomicBool,
 ) -> Result<Outcome, SystemError> {
-    run_with(program, dir, plan, stop, None).map(|(outcome, _)| outcome)
+    run_with(program, dir, plan, stop, None, &mut |_| {}).map(|(outcome, _)| outcome)
 }
 
 /// Runs `program` as [`run`] does, and records it as the OS saw it: its threads and processes
 /// sampled from `/proc` every [`sample::PERIOD`] (see [`crate::timeline::sample`]), its output
-/// lines as marks on the example's own lane. Only this records: [`run`] starts no sampler.
+/// lines as marks on the example's own lane. Only this and [`run_watched`] record: [`run`]
+/// starts no sampler.
 pub fn run_recorded(
     program: &Path,
     dir: &Path,
     plan: &RunSpec,
     stop: &AtomicBool,
 ) -> Result<Recorded, SystemError> {
-    let (mut outcome, recording) = run_with(program, dir, plan, stop, Some(sample::PERIOD))?;
-    let (lanes, sampling) = recording.expect("a sampler was started");
-    outcome.timeline = Some(sample::timeline(&outcome, lanes, sample::PERIOD));
+    let period = Some(sample::PERIOD);
+    let (outcome, sampling) = run_with(program, dir, plan, stop, period, &mut |_| {})?;
+    let sampling = sampling.expect("a sampler was started");
     Ok(Recorded { outcome, sampling })
+}
+
+/// Runs `program` as [`run`] does (recorded as [`run_recorded`] does when `record`), and
+/// tells `watch` how it goes while it runs, on this thread: first [`Progress::Started`], then
+/// each line it keeps, in the order they were read. The outcome holds the same lines.
+pub fn run_watched(
+    program: &Path,
+    dir: &Path,
+    plan: &RunSpec,
+    stop: &AtomicBool,
+    record: bool,
+    watch: &mut dyn FnMut(Progress<'_>),
+) -> Result<Outcome, SystemError> {
+    let period = record.then_some(sample::PERIOD);
+    run_with(program, dir, plan, stop, period, watch).map(|(outcome, _)| outcome)
 }
 
 /// A run and its timeline, from [`run_recorded`].
@@ -154,14 +174,16 @@ impl Recorded {
     }
 }
 
-/// [`run`], with a sampler every `period` when one is given.
+/// [`run`], with a sampler every `period` when one is given (then the outcome's timeline is
+/// filled, and what the sampling cost is returned), telling `watch` how the run goes.
 fn run_with(
     program: &Path,
     dir: &Path,
     plan: &RunSpec,
     stop: &AtomicBool,
     period: Option<Duration>,
-) -> Result<(Outcome, Option<Recording>), SystemError> {
+    watch: &mut dyn FnMut(Progress<'_>),
+) -> Result<(Outcome, Option<Sampling>), SystemError> {
     // Close-on-exec: only the reaper, which never execs, keeps the write end.
     let (mut status, status_write) =
         std::io::pipe().map_err(|e| SystemError::new(format!("cannot make a pipe: {e}")))?;
@@ -197,8 +219,8 @@ fn run_with(
     let (stderr, stderr_write) = pipe("stderr")?;
     let (events, inbox) = mpsc::channel();
     let start = Instant::now();
-    read_lines(stdout, Stream::Out, start, events.clone());
-    read_lines(stderr, Stream::Err, start, events.clone());
+    read_lines(stdout, Stream::Stdout, start, events.clone());
+    read_lines(stderr, Stream::Stderr, start, events.clone());
     command
         .stdout(Stdio::from(stdout_write))
         .stderr(Stdio::from(stderr_write));
@@ -220,6 +242,7 @@ fn run_with(
             )));
         }
     };
+    watch(Progress::Started { pid });
     let reaper_pid = i32::try_from(reaper.id()).expect("a pid fits in i32");
     // Dropped on an early return, which stops it.
     let sampler = period.map(|period| Sampler::start(reaper_pid, pid, start, period));
@@ -240,6 +263,7 @@ fn run_with(
         cuts: [None, None],
         exit: None,
         gone: false,
+        watch,
     };
     let stopped_by = run.watch(plan, start, stop);
     let Some((raw, elapsed)) = run.exit else {
@@ -261,7 +285,7 @@ fn run_with(
         Some(code) => Ended::Code(code),
         None => Ended::Signal(status.signal().unwrap_or(0)),
     };
-    let outcome = Outcome {
+    let mut outcome = Outcome {
         pid,
         stdout: run.stdout,
         stderr: run.stderr,
@@ -273,11 +297,15 @@ fn run_with(
         leftovers,
         timeline: None,
     };
-    Ok((outcome, recording))
+    let sampling = recording.zip(period).map(|((lanes, sampling), period)| {
+        outcome.timeline = Some(sample::timeline(&outcome, lanes, period));
+        sampling
+    });
+    Ok((outcome, sampling))
 }
 
 /// One run in progress, seen from verify.
-struct Run {
+struct Run<'w> {
     reaper: Child,
     /// The example's process group (its pid).
     group: Pid,
@@ -290,9 +318,11 @@ struct Run {
     exit: Option<(i32, Duration)>,
     /// The reaper has exited: the tree is gone.
     gone: bool,
+    /// Told of each line as it is kept.
+    watch: &'w mut dyn FnMut(Progress<'_>),
 }
 
-impl Run {
+impl Run<'_> {
     /// Until the example exits: delivers the planned signal, and kills the tree at the
     /// deadline or when `stop` is raised, whichever comes first. Returns what stopped it.
     fn watch(&mut self, plan: &RunSpec, start: Instant, stop: &AtomicBool) -> StoppedBy {
@@ -368,9 +398,10 @@ impl Run {
     }
 
     fn keep(&mut self, stream: Stream, line: Line) {
+        (self.watch)(Progress::Line(stream, &line));
         match stream {
-            Stream::Out => self.stdout.push(line),
-            Stream::Err => self.stderr.push(line),
+            Stream::Stdout => self.stdout.push(line),
+            Stream::Stderr => self.stderr.push(line),
         }
     }
 
@@ -793,6 +824,73 @@ mod tests {
         assert!(outcome.stdout[0].at < Duration::from_millis(300));
         assert!(outcome.elapsed >= Duration::from_millis(300));
         assert!(outcome.stopped_by == StoppedBy::ItsEnd && outcome.leftovers.is_empty());
+    }
+
+    /// The watcher hears of each line while the program runs, not after: the program waits
+    /// for a file that the watcher makes only when it has heard the first line, so a line
+    /// reported late would leave it waiting until its deadline.
+    #[test]
+    fn a_watcher_hears_the_start_then_each_line_as_it_comes() {
+        become_subreaper().unwrap();
+        let dir = std::env::temp_dir().join(format!("checker-watched-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let program = dir.join("program.sh");
+        let heard = dir.join("heard");
+        write_script(
+            &program,
+            "echo first; echo warning >&2; until [ -e heard ]; do sleep 0.01; done; echo second",
+        );
+        let plan = RunSpec {
+            deadline: Duration::from_secs(20),
+            ..RunSpec::default()
+        };
+        let mut told = Vec::new();
+        let stop = AtomicBool::new(false);
+        let outcome = run_watched(&program, &dir, &plan, &stop, false, &mut |progress| {
+            told.push(match progress {
+                Progress::Started { pid } => format!("started {pid}"),
+                Progress::Line(stream, line) => {
+                    if line.text == "first" {
+                        std::fs::write(&heard, "").unwrap();
+                    }
+                    format!("{stream:?} {}", line.text)
+                }
+            });
+        })
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(outcome.stopped_by, StoppedBy::ItsEnd, "{told:?}");
+        assert_eq!(told[0], format!("started {}", outcome.pid));
+        let mut lines = told[1..].to_vec();
+        // The two streams are read apart: only each stream's own order is fixed.
+        lines.sort();
+        assert_eq!(lines, ["Stderr warning", "Stdout first", "Stdout second"]);
+        assert_eq!(texts(&outcome.stdout), ["first", "second"]);
+        assert_eq!(outcome.timeline, None);
+    }
+
+    /// Only the lines the run keeps are told, so a program that prints without end costs its
+    /// watcher no more than the outcome holds.
+    #[test]
+    fn a_watcher_is_told_only_the_kept_lines() {
+        become_subreaper().unwrap();
+        let dir = std::env::temp_dir();
+        let program = dir.join(format!("checker-watched-endless-{}.sh", std::process::id()));
+        write_script(&program, "yes line | head -n 200000");
+        let mut lines = 0;
+        let stop = AtomicBool::new(false);
+        let outcome = run_watched(&program, &dir, &RunSpec::default(), &stop, true, &mut |p| {
+            lines += usize::from(matches!(p, Progress::Line(..)));
+        })
+        .unwrap();
+        let _ = std::fs::remove_file(&program);
+        assert_eq!(lines, output::KEPT_LINES);
+        assert_eq!(outcome.stdout.len(), output::KEPT_LINES);
+        assert_eq!(
+            outcome.stdout_cut.lines,
+            (200_000 - output::KEPT_LINES) as u64
+        );
+        assert!(outcome.timeline.is_some(), "recorded when asked");
     }
 
     #[test]

@@ -90,12 +90,7 @@ pub struct Mark {
     pub lane: Option<usize>,
 }
 
-/// Which stream a line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
-    Stdout,
-    Stderr,
-}
+pub use crate::output::Stream;
 
 impl Lane {
     /// How far `at` is from the lane's life: zero inside it.
