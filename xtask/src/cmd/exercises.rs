@@ -156,12 +156,24 @@ pub enum Again {
 /// Builds the learner's exercise, showing cargo's messages, runs it, and says what is still
 /// missing. Stopped by the session's stop flag: then [`Status::Interrupted`].
 pub fn check_once(session: &Session, exercise: &Exercise, again: Again) -> Result<Verdict, Error> {
+    let judged = judge(session, exercise)?;
+    verdict_of(session, exercise, judged, again)
+}
+
+/// What `check` says of one judged run (a failure about time drawn with the session's help,
+/// which runs the worked solution for comparison).
+fn verdict_of(
+    session: &Session,
+    exercise: &Exercise,
+    judged: Judged,
+    again: Again,
+) -> Result<Verdict, Error> {
     let verdict = |text: String, hints: &str, status| Verdict {
         text,
         hints: hints.to_string(),
         status,
     };
-    Ok(match judge(session, exercise)? {
+    Ok(match judged {
         Judged::Interrupted => verdict("check: interrupted\n".into(), "", Status::Interrupted),
         Judged::NoBuild => verdict(
             format!(
@@ -297,10 +309,7 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
         let _ = stdout.flush();
     };
     session.run(vec![task], 1, root, |event| match event {
-        Event::Started(()) => show(&format!(
-            "Running {}; its output as it comes (`!`: stderr):\n",
-            exercise.source()
-        )),
+        Event::Started(()) => show(&running(exercise)),
         Event::Line((), stream, line) => {
             if let Some(text) = echo.line(stream, &line) {
                 show(&text);
@@ -315,6 +324,14 @@ fn judge(session: &Session, exercise: &Exercise) -> Result<Judged, Error> {
         Event::CutShort(..) | Event::NotStarted(_) => {}
     });
     judged
+}
+
+/// The line `check` shows when the learner's program starts, above its lines.
+fn running(exercise: &Exercise) -> String {
+    format!(
+        "Running {}; its output as it comes (`!`: stderr):\n",
+        exercise.source()
+    )
 }
 
 /// For a failure about time: the learner's run drawn as a timeline (when the session records),
@@ -580,9 +597,10 @@ mod tests {
         assert_eq!(title_of("fn main() {}\n"), "(no title)");
     }
 
-    /// What `check lesson04` says of a learner's program whose protected workers ran one
-    /// after another, as the real expected file judges it: the hints, the checks and what they
-    /// found, the whole text pinned. A quoted line is cut to the terminal's width when stdout is
+    /// What `check lesson04` prints after cargo's messages for a learner's program whose
+    /// protected workers ran one after another, as the real expected file judges it: the
+    /// program's lines as they came, then the hints, the checks and what they found, the
+    /// whole text pinned. A quoted line is cut to the terminal's width when stdout is
     /// a terminal; then this runs again with stdout a pipe (200 characters), as the snapshot.
     #[test]
     fn check_explains_a_serial_run_in_the_words_of_the_expected_file() {
@@ -653,9 +671,23 @@ mod tests {
             leftovers: Vec::new(),
             timeline: None,
         };
+        // As `judge` shows them: the start, each line (the program prints no more than the
+        // echo shows), then what was not shown.
+        let mut printed = running(&exercise);
+        let mut echo = Echo::default();
+        for line in &outcome.stdout {
+            printed.push_str(&echo.line(checker::output::Stream::Stdout, line).unwrap());
+        }
+        assert_eq!(echo.end(), None);
         let failures = verdict::judge(&exercise.spec, &exercise.expected(), &outcome);
-        expect_test::expect_file!["snapshots/check_lesson04_serial.txt"]
-            .assert_eq(&hints(&exercise, &failures, &outcome));
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::at(dir.path().to_path_buf());
+        let session = Session::with_stop(&project, Box::leak(Box::default()));
+        let judged = Judged::Ran(failures, Box::new(outcome));
+        let verdict = verdict_of(&session, &exercise, judged, Again::Command).unwrap();
+        assert_eq!(verdict.status, Status::Failed);
+        printed.push_str(&verdict.text);
+        expect_test::expect_file!["snapshots/check_lesson04_serial.txt"].assert_eq(&printed);
     }
 
     fn exercise(spec_text: &str) -> Exercise {
