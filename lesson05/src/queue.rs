@@ -416,30 +416,33 @@ mod tests {
     /// in CPython.
     #[test]
     fn test_failing_queue() {
-        let q = Queue::new(2);
-        for round in 0..2 {
-            std::thread::scope(|s| {
-                let poisoner = s.spawn(|| {
-                    let _held = q.state.lock();
-                    panic!("a panic while the queue's lock is held");
+        bounded(|| {
+            let q = Queue::new(2);
+            for round in 0..2 {
+                std::thread::scope(|s| {
+                    let poisoner = s.spawn(|| {
+                        let _held = q.state.lock();
+                        panic!("a panic while the queue's lock is held");
+                    });
+                    assert!(poisoner.join().is_err());
                 });
-                assert!(poisoner.join().is_err());
-            });
-            assert!(q.state.is_poisoned(), "round {round}: the lock is poisoned");
-            q.put(1);
-            assert_eq!(q.put_nowait(2), Ok(()));
-            assert!(q.full() && !q.empty() && q.qsize() == 2);
-            assert_eq!(q.put_timeout(3, Duration::from_millis(10)), Err(Full(3)));
-            assert_eq!(q.get(), 1);
-            assert_eq!(q.get_timeout(Duration::from_millis(10)), Ok(2));
-            assert_eq!(q.get_nowait(), Err(Empty));
-            q.task_done().unwrap();
-            assert!(!q.join_timeout(Duration::from_millis(10)));
-            q.task_done().unwrap();
-            assert!(q.join_timeout(Duration::from_secs(5)));
-            assert_eq!(q.task_done(), Err(TaskDoneError));
-        }
+                assert!(q.state.is_poisoned(), "round {round}: the lock is poisoned");
+                q.put(1);
+                assert_eq!(q.put_nowait(2), Ok(()));
+                assert!(q.full() && !q.empty() && q.qsize() == 2);
+                assert_eq!(q.put_timeout(3, Duration::from_millis(10)), Err(Full(3)));
+                assert_eq!(q.get(), 1);
+                assert_eq!(q.get_timeout(Duration::from_millis(10)), Ok(2));
+                assert_eq!(q.get_nowait(), Err(Empty));
+                q.task_done().unwrap();
+                assert!(!q.join_timeout(Duration::from_millis(10)));
+                q.task_done().unwrap();
+                assert!(q.join_timeout(Duration::from_secs(5)));
+                assert_eq!(q.task_done(), Err(TaskDoneError));
+            }
+        });
     }
+
     /// Runs `body` on a thread of its own and fails if it has not finished within 10 s: a
     /// lost wakeup then fails the test instead of hanging it.
     fn bounded(body: impl FnOnce() + Send + 'static) {
