@@ -21,11 +21,6 @@ fn lane(pid: i32, tid: i32, name: &str, spans: &[(f64, f64, State)], ended: bool
         pid,
         tid,
         name: name.into(),
-        kind: if pid == tid {
-            LaneKind::Process
-        } else {
-            LaneKind::Thread
-        },
         first_seen: secs(spans[0].0),
         last_seen: secs(spans[spans.len() - 1].1),
         ended,
@@ -152,7 +147,7 @@ fn semaphore_blocked() -> Timeline {
         let mut spans = Vec::new();
         for span in &lane.spans {
             let inside = lane.tid - 4101 >= 2 && span.state == Waiting;
-            if lane.kind == LaneKind::Process && span.state == Waiting {
+            if lane.kind() == LaneKind::Process && span.state == Waiting {
                 spans.push(Span {
                     state: Blocked,
                     ..*span
@@ -508,7 +503,6 @@ fn an_svg_of_a_run_with_nothing_to_draw_says_so() {
             pid: 7,
             tid: 7,
             name: "short".into(),
-            kind: LaneKind::Process,
             first_seen: Duration::from_millis(1),
             last_seen: Duration::from_millis(1),
             ended: true,

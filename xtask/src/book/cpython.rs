@@ -10,7 +10,7 @@
 //! state that filled most of it). So the turns are drawn [`TURN`] long, and the caption says
 //! so: each thread still runs half the time and never beside the other, which is the shape.
 
-use checker::timeline::{Lane, LaneKind, Mark, Span, State, Stream, Timeline};
+use checker::timeline::{Lane, Mark, Span, State, Stream, Timeline};
 use std::time::Duration;
 
 /// The title of every CPython drawing; the book's check tells it from the run's own by its
@@ -65,11 +65,6 @@ fn lane(name: &str, tid: i32, spans: Vec<Span>) -> Lane {
         pid: 0,
         tid,
         name: name.into(),
-        kind: if tid == 0 {
-            LaneKind::Process
-        } else {
-            LaneKind::Thread
-        },
         first_seen: spans.first().map_or(Duration::ZERO, |s| s.from),
         last_seen: spans.last().map_or(Duration::ZERO, |s| s.to),
         ended: true,

@@ -720,14 +720,13 @@ mod tests {
     #[test]
     fn a_run_with_nothing_to_draw_says_why_only_when_it_was_too_short() {
         use checker::run::{Ended, StoppedBy};
-        use checker::timeline::{Lane, LaneKind, Span, State, Timeline};
+        use checker::timeline::{Lane, Span, State, Timeline};
         let ms = Duration::from_millis;
         // Seen at one look only: a lane with no state.
         let once = Lane {
             pid: 9,
             tid: 9,
             name: "main_thread".into(),
-            kind: LaneKind::Process,
             first_seen: ms(1),
             last_seen: ms(1),
             ended: true,

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A fresh directory under the temp dir, named for the test and this process.
 pub fn fresh_dir(name: &str) -> PathBuf {
@@ -9,6 +10,32 @@ pub fn fresh_dir(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// How the real xtask ended: its exit status, stdout and stderr.
+pub struct Ran {
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the real xtask with `args` over the workspace `dir`, to its end: with its own target
+/// directory (none inherited from the test's cargo), and git looking no higher than `dir`'s
+/// parent for a repository.
+pub fn xtask(dir: &Path, args: &[&str]) -> Ran {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("XTASK_WORKSPACE", dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir))
+        .output()
+        .unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    Ran {
+        status: output.status.code(),
+        stdout: text(&output.stdout),
+        stderr: text(&output.stderr),
+    }
 }
 
 /// A workspace in `dir` with one lesson, `lesson01`, whose examples are `(name, source,

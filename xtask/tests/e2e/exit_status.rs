@@ -5,7 +5,6 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Command;
 
 const HELLO: &str = "fn main() {\n    println!(\"hello\");\n}\n";
 
@@ -17,18 +16,8 @@ fn xtask(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 
 /// The same, with its stdout.
 fn xtask_output(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("XTASK_WORKSPACE", dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .output()
-        .unwrap();
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (
-        output.status.code(),
-        text(&output.stdout),
-        text(&output.stderr),
-    )
+    let ran = common::xtask(dir, args);
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 #[test]

@@ -13,19 +13,8 @@ const SHIPPED: &str = "//! # Exercise 01: print done\nfn main() {\n    println!(
 
 /// The real xtask's `args` over the workspace `dir`: exit status, stdout, stderr.
 fn xtask(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("XTASK_WORKSPACE", dir)
-        // git looks no higher than the scratch directory for a repository.
-        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
-        .output()
-        .unwrap();
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (
-        output.status.code(),
-        text(&output.stdout),
-        text(&output.stderr),
-    )
+    let ran = common::xtask(dir, args);
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 fn git(dir: &Path, args: &[&str]) {

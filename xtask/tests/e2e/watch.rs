@@ -309,15 +309,10 @@ fn check_draws_a_time_failure_beside_the_solutions_run() {
             ),
         ],
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["check", "lesson01"])
-        .env("XTASK_WORKSPACE", &dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .output()
-        .unwrap();
+    let ran = common::xtask(&dir, &["check", "lesson01"]);
     let _ = fs::remove_dir_all(&dir);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let stdout = ran.stdout;
+    assert_eq!(ran.status, Some(1), "{stdout}");
     assert!(
         stdout.contains("  1. The workers must wait at the same time."),
         "{stdout}"

@@ -63,7 +63,7 @@ fn plural(n: usize, word: &str) -> String {
 /// it. Past [`MAX_ROWS`], processes keep their rows first, then the threads seen first.
 pub(super) fn rows(timeline: &Timeline) -> Rows<'_> {
     let lanes = &timeline.lanes;
-    let is_process = |lane: &Lane| lane.kind == LaneKind::Process || lane.tid == lane.pid;
+    let is_process = |lane: &Lane| lane.kind() == LaneKind::Process;
     let mut keep = vec![false; lanes.len()];
     let mut room = MAX_ROWS;
     for pass_processes in [true, false] {
@@ -146,7 +146,7 @@ pub(super) fn lane_of(timeline: &Timeline, mark: &super::Mark) -> Option<usize> 
         let first = timeline
             .lanes
             .iter()
-            .position(|lane| lane.kind == LaneKind::Process);
+            .position(|lane| lane.kind() == LaneKind::Process);
         first.or((!timeline.lanes.is_empty()).then_some(0))
     })
 }
@@ -348,7 +348,6 @@ mod tests {
         let drawn_thread = Lane {
             pid: 0,
             tid: 2,
-            kind: LaneKind::Thread,
             name: "Thread-1".into(),
             ..recorded.clone()
         };

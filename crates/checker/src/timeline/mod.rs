@@ -38,7 +38,6 @@ pub struct Lane {
     /// The name the program gave it (`/proc/PID/task/TID/comm`: `thread::Builder::name`
     /// sets it, cut to 15 bytes by Linux).
     pub name: String,
-    pub kind: LaneKind,
     /// When it was first seen, and last seen alive.
     pub first_seen: Duration,
     pub last_seen: Duration,
@@ -54,6 +53,17 @@ pub struct Lane {
 pub enum LaneKind {
     Process,
     Thread,
+}
+
+impl Lane {
+    /// A process's main thread when its thread id is the process's, another thread else.
+    pub fn kind(&self) -> LaneKind {
+        if self.tid == self.pid {
+            LaneKind::Process
+        } else {
+            LaneKind::Thread
+        }
+    }
 }
 
 /// A stretch of a lane's life in one state.
@@ -183,7 +193,6 @@ pub(crate) mod fixtures {
             pid: 1,
             tid: 1,
             name: "main".into(),
-            kind: LaneKind::Process,
             first_seen: ms(spans[0].0),
             last_seen: ms(spans[spans.len() - 1].1),
             ended: true,

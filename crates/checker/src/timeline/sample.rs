@@ -135,7 +135,7 @@
 //! reads `wchan` at every look for each (3,800 reads in 2 s): 4.0-5.6% against 2.7-4.6%,
 //! about a point more.
 
-use super::{Lane, LaneKind, Mark, Span, State, Stream, Timeline};
+use super::{Lane, Mark, Span, State, Stream, Timeline};
 use crate::output;
 use crate::run::{self, Outcome};
 use nix::libc;
@@ -611,11 +611,6 @@ impl Recorder {
             pid,
             tid,
             name: name.unwrap_or_default(),
-            kind: if pid == tid {
-                LaneKind::Process
-            } else {
-                LaneKind::Thread
-            },
             first_seen: at,
             last_seen: at,
             ended: false,
@@ -940,7 +935,6 @@ mod tests {
             pid: 1,
             tid: 1,
             name: "main".into(),
-            kind: LaneKind::Process,
             first_seen: ms(0),
             last_seen: ms(20),
             ended: false,
@@ -967,7 +961,6 @@ mod tests {
             pid: 1,
             tid,
             name: name.into(),
-            kind: LaneKind::Thread,
             first_seen: ms(from),
             last_seen: ms(to),
             ended: true,
@@ -1036,7 +1029,6 @@ mod tests {
             pid,
             tid,
             name: "x".into(),
-            kind: LaneKind::Process,
             first_seen: ms(0),
             last_seen: ms(last_seen),
             ended: true,
@@ -1068,6 +1060,7 @@ mod tests {
         use super::*;
         use crate::run::{Recorded, run_recorded, write_script};
         use crate::spec::RunSpec;
+        use crate::timeline::LaneKind;
         use std::path::PathBuf;
         use std::process::Command;
         use std::sync::{Mutex, OnceLock, PoisonError};
@@ -1285,7 +1278,7 @@ fn main() {
             let (a, spin_a) = lane(timeline, "spin-a");
             let (b, spin_b) = lane(timeline, "spin-b");
             for spinner in [spin_a, spin_b] {
-                assert_eq!(spinner.kind, LaneKind::Thread);
+                assert_eq!(spinner.kind(), LaneKind::Thread);
                 assert_eq!(spinner.pid, recorded.outcome.pid);
                 assert!(spinner.ended);
                 // Each spins 1 s: its life, seen from looks a few ms apart.
@@ -1359,7 +1352,7 @@ fn main() {
             assert_eq!(timeline.lanes.len(), 2, "{}", names(timeline));
             let main = main_lane(&recorded);
             let (_, sleep) = lane(timeline, "sleep");
-            assert_eq!((sleep.pid, sleep.kind), (child, LaneKind::Process));
+            assert_eq!((sleep.pid, sleep.kind()), (child, LaneKind::Process));
             assert!(sleep.ended);
             // Killed 1 s after the example started, which was at or after the run's start.
             assert!(
@@ -1466,7 +1459,7 @@ fn main() {
             assert_eq!(timeline.lanes.len(), 11, "{}", names(timeline));
             for i in 0..10 {
                 let (_, sleeper) = lane(timeline, &format!("sleeper-{i}"));
-                assert_eq!(sleeper.kind, LaneKind::Thread);
+                assert_eq!(sleeper.kind(), LaneKind::Thread);
                 assert!(sleeper.ended);
                 let slack = slack(&recorded);
                 assert!(life(sleeper) + slack >= ms(1800), "{sleeper:?}");
