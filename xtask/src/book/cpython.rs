@@ -113,21 +113,15 @@ fn io_bound() -> Model {
             vec![span(serial, serial + wait, State::Waiting)],
         ));
     }
-    Model {
-        timeline: Timeline {
-            length: end,
-            period: Duration::ZERO,
-            lanes,
-            marks: vec![
-                mark(serial, "serial: 10 waits of 0.2 s took 2.02 s"),
-                mark(end, "threads: 10 waits of 0.2 s took 0.22 s"),
-            ],
-        },
-        caption: "CPython 3.11 on 2 cores, drawn from the figures in lesson01's README \
-                  (serial 2.02 s, threads 0.22 s), not recorded: a thread that waits lets go \
-                  of the GIL, so Python's ten waits overlap as Rust's do."
+    two_phases(
+        lanes,
+        (serial, "serial: 10 waits of 0.2 s took 2.02 s"),
+        (end, "threads: 10 waits of 0.2 s took 0.22 s"),
+        "CPython 3.11 on 2 cores, drawn from the figures in lesson01's README (serial 2.02 s, \
+         threads 0.22 s), not recorded: a thread that waits lets go of the GIL, so Python's \
+         ten waits overlap as Rust's do."
             .into(),
-    }
+    )
 }
 
 /// Two CPU-bound tasks: one after the other on the main thread, then in two threads that take
@@ -141,17 +135,11 @@ fn cpu_bound() -> Model {
     for (n, first) in [(1, State::Running), (2, State::Blocked)] {
         lanes.push(lane(&format!("Thread-{n}"), n, turns(serial, end, first)));
     }
-    Model {
-        timeline: Timeline {
-            length: end,
-            period: Duration::ZERO,
-            lanes,
-            marks: vec![
-                mark(serial, "serial: 2 tasks took 2.13-2.24 s"),
-                mark(end, "threads: 2 tasks took 1.85-2.15 s"),
-            ],
-        },
-        caption: format!(
+    two_phases(
+        lanes,
+        (serial, "serial: 2 tasks took 2.13-2.24 s"),
+        (end, "threads: 2 tasks took 1.85-2.15 s"),
+        format!(
             "CPython 3.11 on 2 cores, drawn from the figures in lesson01's README (serial \
              2.13-2.24 s, two threads 1.85-2.15 s, each drawn at the middle of its range), not \
              recorded. The GIL lets one thread at a time run Python code, so the two threads \
@@ -159,6 +147,25 @@ fn cpu_bound() -> Model {
              (sys.getswitchinterval()), too thin to see here: each turn is drawn {} ms long.",
             TURN.as_millis()
         ),
+    )
+}
+
+/// A model of a program in two phases, serial then threaded: its lanes, and the line that
+/// ends each phase (when, and what it says), the second at the run's end.
+fn two_phases(
+    lanes: Vec<Lane>,
+    serial: (Duration, &str),
+    threaded: (Duration, &str),
+    caption: String,
+) -> Model {
+    Model {
+        timeline: Timeline {
+            length: threaded.0,
+            period: Duration::ZERO,
+            lanes,
+            marks: vec![mark(serial.0, serial.1), mark(threaded.0, threaded.1)],
+        },
+        caption,
     }
 }
 
